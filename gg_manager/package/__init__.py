@@ -1,0 +1,1 @@
+"""Build artifacts (Lambda zips, model tarballs) as deterministic bytes."""

@@ -1,0 +1,187 @@
+"""Deterministic Lambda deployment zips: same sources, same bytes, same CodeSha256.
+
+The zip holds the files of a package folder plus, at its root, the contents of
+pure-Python wheels for the requirements. Entry order, timestamps (1980-01-01),
+permissions (0644, or 0755 where the owner may execute) and compression are
+fixed, so the bytes depend only on file paths and contents. That is what lets
+the reconciler skip `update_function_code` when the Lambda's CodeSha256 is
+already equal to `lambda_code_sha256(zip)`.
+"""
+import base64
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from gg_manager.errors import GGError
+
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+EXCLUDED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", ".mypy_cache", ".pytest_cache"})
+EXCLUDED_FILES = frozenset({".DS_Store"})
+EXCLUDED_SUFFIXES = (".pyc", ".pyo")
+DEFAULT_CACHE_DIR = Path(".gg") / "cache" / "wheels"
+_DONE_MARK = ".complete"
+
+
+def build_lambda_zip(package_dir, requirements=(), cache_dir=None, find_links=None,
+                     no_index=False, pip_args=()):
+    """Zip `package_dir` with `requirements` (pure-Python only) vendored at its root.
+
+    `find_links`/`no_index` are passed to pip (offline builds, tests). Raises
+    GGError for a missing folder, a platform-specific wheel, a failing pip, or a
+    path present both in the package and in a vendored wheel.
+    """
+    root = Path(package_dir)
+    if not root.is_dir():
+        raise GGError("Lambda package folder not found: %s" % root)
+    entries = dict(_package_files(root))
+    if requirements:
+        wheels = fetch_wheels(requirements, cache_dir=cache_dir, find_links=find_links,
+                              no_index=no_index, pip_args=pip_args)
+        for wheel in wheels:
+            for name, data in _wheel_files(wheel):
+                if name in entries:
+                    raise GGError("%s: vendored file %s (from %s) clashes with a file of the package"
+                                  % (root, name, wheel.name))
+                entries[name] = (data, False)
+    return _zip_bytes(entries)
+
+
+def lambda_code_sha256(zip_bytes):
+    """Base64 SHA-256 of the zip, as the Lambda API reports it in CodeSha256."""
+    return base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode("ascii")
+
+
+def _excluded(name):
+    return name in EXCLUDED_FILES or name.endswith(EXCLUDED_SUFFIXES)
+
+
+def _package_files(root):
+    """Yield (archive name, (bytes, executable)) for every file under root, sorted."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS)
+        for filename in sorted(filenames):
+            if _excluded(filename):
+                continue
+            path = Path(dirpath) / filename
+            if not path.is_file():  # broken link, socket, fifo
+                continue
+            name = path.relative_to(root).as_posix()
+            executable = bool(path.stat().st_mode & 0o100)
+            yield name, (path.read_bytes(), executable)
+
+
+def _zip_bytes(entries):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(entries):
+            data, executable = entries[name]
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.create_system = 3  # unix, so external_attr holds POSIX mode bits
+            info.external_attr = ((0o100755 if executable else 0o100644) & 0xFFFF) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buf.getvalue()
+
+
+# --- vendoring -----------------------------------------------------------------
+
+def parse_wheel_tags(filename):
+    """(python tag, abi tag, platform tag) of a wheel file name (PEP 427)."""
+    parts = Path(filename).name[:-len(".whl")].split("-")
+    if len(parts) not in (5, 6):
+        raise GGError("not a wheel file name: %s" % filename)
+    return parts[-3], parts[-2], parts[-1]
+
+
+def is_pure_python_wheel(filename):
+    """True for wheels that run on any Python 3 platform (abi none, platform any)."""
+    python, abi, platform = parse_wheel_tags(filename)
+    pythons = python.split(".")
+    return abi == "none" and platform == "any" and any(p.startswith("py3") for p in pythons)
+
+
+def requirements_key(requirements, find_links=None, no_index=False, pip_args=()):
+    """Cache key of a requirement set: order and duplicates do not matter."""
+    parts = sorted(set(str(r).strip() for r in requirements))
+    parts += ["--find-links=%s" % find_links] if find_links else []
+    parts += ["--no-index"] if no_index else []
+    parts += list(pip_args)
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def fetch_wheels(requirements, cache_dir=None, find_links=None, no_index=False, pip_args=()):
+    """Wheels for `requirements` and their dependencies, cached by requirement set.
+
+    Uses `pip wheel` (which also builds pure sdists), then refuses any wheel with
+    platform or ABI tags: a Lambda zip built here must run on the core's CPU.
+    """
+    cache_root = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
+    target = cache_root / requirements_key(requirements, find_links, no_index, pip_args)
+    if not (target / _DONE_MARK).exists():
+        _pip_wheel(requirements, target, find_links, no_index, pip_args)
+    wheels = sorted(target.glob("*.whl"))
+    impure = [w.name for w in wheels if not is_pure_python_wheel(w.name)]
+    if impure:
+        raise GGError("cannot vendor %s into a Lambda zip: not a pure-Python wheel (it is built "
+                      "for one platform/interpreter); install it on the core instead"
+                      % ", ".join(impure))
+    return wheels
+
+
+def _pip_wheel(requirements, target, find_links, no_index, pip_args):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+           "--wheel-dir", str(tmp)]
+    if find_links:
+        cmd += ["--find-links", str(find_links)]
+    if no_index:
+        cmd.append("--no-index")
+    cmd += list(pip_args) + [str(r) for r in requirements]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            detail = (proc.stderr or proc.stdout).strip().splitlines()
+            raise GGError("pip could not fetch %s: %s" % (
+                ", ".join(map(str, requirements)), detail[-1] if detail else "exit %d" % proc.returncode))
+        (tmp / _DONE_MARK).write_text("ok\n")
+        if target.exists():  # a concurrent build won the race
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wheel_files(wheel):
+    """Yield (name at zip root, bytes) for a wheel's importable files.
+
+    `<dist>.data/purelib|platlib/` is mapped to the root; scripts, headers and
+    data of `.data/` are left out. dist-info is kept (importlib.metadata needs it).
+    """
+    with zipfile.ZipFile(wheel) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename
+            top, _, rest = name.partition("/")
+            if top.endswith(".data"):
+                kind, _, rest = rest.partition("/")
+                if kind not in ("purelib", "platlib") or not rest:
+                    continue
+                name = rest
+            if _unsafe(name) or _excluded(Path(name).name) or \
+                    any(part in EXCLUDED_DIRS for part in name.split("/")[:-1]):
+                continue
+            yield name, zf.read(info)
+
+
+def _unsafe(name):
+    return name.startswith("/") or ".." in name.split("/") or "\\" in name
