@@ -1,0 +1,1 @@
+"""Core provisioning pieces as pure functions: keys and CSRs, config.json, policies."""
