@@ -26,7 +26,6 @@ from gg_manager.errors import GGError
 
 KEY_BITS = 2048
 ROOT_CA_FILE = "root.ca.pem"
-DEVICE_CERTS_DIR = "/greengrass/certs"
 # SHA-256 of Amazon Root CA 1's DER (https://www.amazontrust.com/repository/).
 AMAZON_ROOT_CA_1_SHA256 = "8ecde6884f3d87b1125ba31ac3fcb13d7016de7f57cc904fe1cb97c6ae98196e"
 ROOT_CA_SEARCH_PATHS = (
