@@ -1,0 +1,1 @@
+"""Sub-commands of the gg CLI, one module each."""
