@@ -1,0 +1,87 @@
+"""Settings of the inference Lambda, read once from the environment.
+
+Every knob has a default that matches the AWS ML connectors, so a function
+definition with no environment at all serves a SageMaker model at MODEL_PATH.
+"""
+import os
+
+DEFAULT_MODEL_PATH = "/ml/model"
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the Lambda cannot use."""
+
+
+def _number(env, name, default, kind=float, minimum=None):
+    raw = env.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError("{}={!r} is not a {}".format(name, raw, kind.__name__))
+    if minimum is not None and value < minimum:
+        raise ConfigError("{}={!r} must be >= {}".format(name, raw, minimum))
+    return value
+
+
+def _floats(env, name):
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return tuple(float(v) for v in raw.split(","))
+    except ValueError:
+        raise ConfigError("{}={!r} is not a comma-separated list of numbers".format(name, raw))
+
+
+def _choice(env, name, default, allowed):
+    value = env.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise ConfigError("{}={!r} is not one of {}".format(name, value, ", ".join(allowed)))
+    return value
+
+
+class Settings(object):
+    """Plain attribute bag; build with from_env(os.environ) or from_env({...})."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __repr__(self):
+        return "Settings({})".format(", ".join("{}={!r}".format(k, v) for k, v in sorted(self.__dict__.items())))
+
+    @classmethod
+    def from_env(cls, env=None):
+        env = os.environ if env is None else env
+        mean = _floats(env, "MEAN")
+        std = _floats(env, "STD")
+        input_shape = _floats(env, "INPUT_SHAPE")
+        labels = env.get("LABELS", "").strip()
+        return cls(
+            model_path=env.get("MODEL_PATH", "").strip() or DEFAULT_MODEL_PATH,
+            backend=_choice(env, "MODEL_BACKEND", "auto", ("auto", "mxnet", "dlr")),
+            task=_choice(env, "MODEL_TASK", "auto", ("auto", "classification", "detection")),
+            model_prefix=env.get("MODEL_PREFIX", "").strip() or None,
+            model_epoch=_number(env, "MODEL_EPOCH", None, int, 0),
+            input_shape=tuple(int(v) for v in input_shape) if input_shape else None,
+            color_order=_choice(env, "COLOR_ORDER", "rgb", ("rgb", "bgr")),
+            mean=mean,
+            std=std,
+            device=_choice(env, "DEVICE", "auto", ("auto", "cpu", "gpu")),
+            output_topic=env.get("OUTPUT_TOPIC", "").strip() or "gg/inference/output",
+            error_topic=env.get("ERROR_TOPIC", "").strip() or "gg/inference/error",
+            score_threshold=_number(env, "SCORE_THRESHOLD", 0.5, float, 0.0),
+            top_k=_number(env, "TOP_K", 5, int, 1),
+            labels=[s.strip() for s in labels.split(",")] if labels else None,
+            labels_file=env.get("LABELS_FILE", "").strip() or None,
+            feedback_threshold=_number(env, "FEEDBACK_THRESHOLD", 0.0, float, 0.0),
+            feedback_dir=env.get("FEEDBACK_DIR", "").strip() or None,
+            feedback_max_files=_number(env, "FEEDBACK_MAX_FILES", 1000, int, 1),
+            feedback_max_bytes=_number(env, "FEEDBACK_MAX_BYTES", 100 * 1024 * 1024, int, 1),
+            max_image_bytes=_number(env, "MAX_IMAGE_BYTES", 10 * 1024 * 1024, int, 1),
+            max_image_pixels=_number(env, "MAX_IMAGE_PIXELS", 25 * 1000 * 1000, int, 1),
+            max_frame_age_s=_number(env, "MAX_FRAME_AGE_S", 0.0, float, 0.0),
+            decode_reduced=_choice(env, "DECODE_REDUCED", "on", ("on", "off")) == "on",
+            gpu_device_file=env.get("GPU_DEVICE_FILE", "").strip() or "/dev/nvidia0",
+        )

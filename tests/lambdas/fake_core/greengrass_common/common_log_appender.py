@@ -1,0 +1,3 @@
+import logging
+
+local_cloudwatch_handler = logging.NullHandler()
