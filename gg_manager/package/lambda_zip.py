@@ -29,9 +29,11 @@ _DONE_MARK = ".complete"
 
 
 def build_lambda_zip(package_dir, requirements=(), cache_dir=None, find_links=None,
-                     no_index=False, pip_args=()):
+                     no_index=False, pip_args=(), python_version=None):
     """Zip `package_dir` with `requirements` (pure-Python only) vendored at its root.
 
+    `python_version` (e.g. "3.8", the Lambda runtime's) makes pip resolve for
+    that Python instead of this one (wheels only, no sdist builds then).
     `find_links`/`no_index` are passed to pip (offline builds, tests). Raises
     GGError for a missing folder, a platform-specific wheel, a failing pip, or a
     path present both in the package and in a vendored wheel.
@@ -42,7 +44,8 @@ def build_lambda_zip(package_dir, requirements=(), cache_dir=None, find_links=No
     entries = dict(_package_files(root))
     if requirements:
         wheels = fetch_wheels(requirements, cache_dir=cache_dir, find_links=find_links,
-                              no_index=no_index, pip_args=pip_args)
+                              no_index=no_index, pip_args=pip_args,
+                              python_version=python_version)
         for wheel in wheels:
             for name, data in _wheel_files(wheel):
                 if name in entries:
@@ -106,25 +109,31 @@ def is_pure_python_wheel(filename):
     return abi == "none" and platform == "any" and any(p.startswith("py3") for p in pythons)
 
 
-def requirements_key(requirements, find_links=None, no_index=False, pip_args=()):
+def requirements_key(requirements, find_links=None, no_index=False, pip_args=(),
+                     python_version=None):
     """Cache key of a requirement set: order and duplicates do not matter."""
     parts = sorted(set(str(r).strip() for r in requirements))
+    parts += ["--python-version=%s" % python_version] if python_version else []
     parts += ["--find-links=%s" % find_links] if find_links else []
     parts += ["--no-index"] if no_index else []
     parts += list(pip_args)
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def fetch_wheels(requirements, cache_dir=None, find_links=None, no_index=False, pip_args=()):
+def fetch_wheels(requirements, cache_dir=None, find_links=None, no_index=False, pip_args=(),
+                 python_version=None):
     """Wheels for `requirements` and their dependencies, cached by requirement set.
 
-    Uses `pip wheel` (which also builds pure sdists), then refuses any wheel with
-    platform or ABI tags: a Lambda zip built here must run on the core's CPU.
+    Uses `pip wheel` (which also builds pure sdists), or `pip download
+    --only-binary=:all: --python-version X` when a target Python is given, then
+    refuses any wheel with platform or ABI tags: a Lambda zip built here must
+    run on the core's CPU.
     """
     cache_root = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
-    target = cache_root / requirements_key(requirements, find_links, no_index, pip_args)
+    target = cache_root / requirements_key(requirements, find_links, no_index, pip_args,
+                                           python_version)
     if not (target / _DONE_MARK).exists():
-        _pip_wheel(requirements, target, find_links, no_index, pip_args)
+        _pip_wheel(requirements, target, find_links, no_index, pip_args, python_version)
     wheels = sorted(target.glob("*.whl"))
     impure = [w.name for w in wheels if not is_pure_python_wheel(w.name)]
     if impure:
@@ -134,11 +143,15 @@ def fetch_wheels(requirements, cache_dir=None, find_links=None, no_index=False, 
     return wheels
 
 
-def _pip_wheel(requirements, target, find_links, no_index, pip_args):
+def _pip_wheel(requirements, target, find_links, no_index, pip_args, python_version=None):
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-           "--wheel-dir", str(tmp)]
+    if python_version:
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+               "--only-binary=:all:", "--python-version", str(python_version), "--dest", str(tmp)]
+    else:
+        cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+               "--wheel-dir", str(tmp)]
     if find_links:
         cmd += ["--find-links", str(find_links)]
     if no_index:

@@ -182,3 +182,22 @@ def test_pure_wheel_detection(filename, pure):
 def test_requirements_key_ignores_order_and_duplicates():
     assert requirements_key(["b", "a", "a"]) == requirements_key(["a", "b"])
     assert requirements_key(["a"]) != requirements_key(["a==2"])
+
+
+def test_python_version_resolves_for_the_lambda_runtime(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    index = tmp_path / "index"
+    make_wheel(index, "tinypkg", "1.0")
+    newer = make_wheel(tmp_path / "build", "tinypkg", "2.0")
+    with zipfile.ZipFile(newer) as src, zipfile.ZipFile(index / newer.name, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("METADATA"):
+                data += b"Requires-Python: >=3.10\n"
+            dst.writestr(item, data)
+    kwargs = dict(find_links=index, no_index=True)
+    for_38 = build_lambda_zip(pkg, ["tinypkg"], cache_dir=tmp_path / "c", python_version="3.8",
+                              **kwargs)
+    assert "tinypkg-1.0.dist-info/METADATA" in names(for_38)
+    here = build_lambda_zip(pkg, ["tinypkg"], cache_dir=tmp_path / "c", **kwargs)
+    assert "tinypkg-2.0.dist-info/METADATA" in names(here)
