@@ -74,6 +74,16 @@ def _walk(root, real_root):
         dirnames.sort()
 
 
+def model_source_bytes(path):
+    """Tarball bytes of a model source: a folder is packed, a .tar.gz/.tgz file read as is."""
+    p = Path(path)
+    if p.is_dir():
+        return pack_model_dir(p)
+    if p.is_file() and p.name.endswith((".tar.gz", ".tgz")):
+        return p.read_bytes()
+    raise GGError("model source %s: expected a folder or a .tar.gz file" % p)
+
+
 def model_digest(data):
     """Hex SHA-256 of the tarball bytes."""
     return hashlib.sha256(data).hexdigest()

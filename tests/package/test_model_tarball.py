@@ -9,7 +9,8 @@ import pytest
 
 from gg_manager.errors import GGError
 from gg_manager.package.model_tarball import (
-    extract_model_tarball, model_digest, model_s3_key, model_s3_uri, pack_model_dir,
+    extract_model_tarball, model_digest, model_s3_key, model_s3_uri, model_source_bytes,
+    pack_model_dir,
 )
 
 
@@ -128,3 +129,14 @@ def test_digest_and_key():
 def test_key_refuses_bad_parts(name, digest):
     with pytest.raises(GGError):
         model_s3_key(name, digest)
+
+
+def test_model_source_folder_or_tarball(tmp_path):
+    model = make_model(tmp_path / "m")
+    packed = pack_model_dir(model)
+    assert model_source_bytes(model) == packed
+    (tmp_path / "given.tar.gz").write_bytes(b"prebuilt")
+    assert model_source_bytes(tmp_path / "given.tar.gz") == b"prebuilt"
+    (tmp_path / "model.params").write_bytes(b"x")
+    with pytest.raises(GGError, match="folder or a .tar.gz"):
+        model_source_bytes(tmp_path / "model.params")
