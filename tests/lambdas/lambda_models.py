@@ -73,7 +73,7 @@ def write_detector(folder):
     import mxnet as mx
     os.makedirs(folder, exist_ok=True)
     sym = detector_symbol()
-    args, aux = _random_params(sym, {"data": (1, 3, 512, 512)}, seed=7, scale=0.002)
+    args, aux = _random_params(sym, {"data": (1, 3, 512, 512)}, seed=7, scale=0.004)
     mx.model.save_checkpoint(os.path.join(folder, "deploy_model_algo_1"), 0, sym, args, aux)
     with open(os.path.join(folder, "labels.txt"), "w") as f:
         f.write("person\ncar\nbike\n")
@@ -88,7 +88,8 @@ def write_dlr_colour_model(folder):
 
     Input: a 3x2x2 image flattened to 12 features (CHW, RGB, 0..255). Output:
     softmax over red/green/blue, saying which channel of the top-left pixel is
-    brightest (one tree per class and channel pair).
+    brightest (one tree per class and channel pair). DLR's treelite runtime
+    treats 0.0 as a missing value, so missing goes the "dark" way.
     """
     import treelite
     os.makedirs(folder, exist_ok=True)
@@ -99,7 +100,7 @@ def write_dlr_colour_model(folder):
             tree = treelite.ModelBuilder.Tree()
             gain = 2.0 if group == k else 0.0
             tree[0].set_numerical_test_node(feature_id=4 * k, opname=">", threshold=127.5,
-                                            default_left=True, left_child_key=1, right_child_key=2)
+                                            default_left=False, left_child_key=1, right_child_key=2)
             tree[1].set_leaf_node(gain)
             tree[2].set_leaf_node(-gain)
             tree[0].set_root()
