@@ -1,0 +1,49 @@
+"""The `gg` command line: builds the parser from command modules and maps errors to exit codes.
+
+Each command module exposes `register(subparsers)`, which adds its sub-parser
+and sets `func` (taking the parsed args, returning an exit code).
+"""
+import argparse
+import importlib
+import sys
+
+from gg_manager import __version__
+from gg_manager.errors import GGError
+
+# Modules that add sub-commands, in the order `gg --help` lists them.
+COMMAND_MODULES = (
+    "gg_manager.commands.validate",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gg",
+        description="Declarative GitOps deployment manager for AWS IoT Greengrass (V1) edge ML.",
+        epilog="Example: gg validate -f greengrass.yaml",
+    )
+    parser.add_argument("--version", action="version", version="gg " + __version__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except GGError as exc:
+        print("error: %s" % exc, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Semantic checks JSON Schema cannot express, all offline. Each takes a GroupView."""
+from gg_manager.spec.rules import (connectors, ids, lambdas, loggers, resources,
+                                   subscriptions, topology)
+
+GROUP_RULES = (
+    ids.check_ids,
+    topology.check_core,
+    resources.check_resources,
+    lambdas.check_lambdas,
+    resources.check_access_policies,
+    subscriptions.check_subscriptions,
+    connectors.check_connectors,
+    loggers.check_loggers,
+)
+
+FLEET_RULES = (topology.check_fleet,)
+
+
+def run_rules(views, reporter, spec_dir):
+    """Run every rule. They also run on a spec with schema errors, to report everything at
+    once; a rule tripped up by such malformed data is skipped, the schema error stands."""
+    for view in views:
+        for rule in GROUP_RULES:
+            _guarded(rule, view, reporter, spec_dir)
+    for rule in FLEET_RULES:
+        _guarded(rule, views, reporter, spec_dir)
+
+
+def _guarded(rule, subject, reporter, spec_dir):
+    try:
+        rule(subject, reporter, spec_dir)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        if not reporter.errors:
+            raise
