@@ -13,6 +13,7 @@ from gg_manager.errors import GGError
 # Modules that add sub-commands, in the order `gg --help` lists them.
 COMMAND_MODULES = (
     "gg_manager.commands.validate",
+    "gg_manager.sandbox.cli",
 )
 
 
