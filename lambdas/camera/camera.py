@@ -1,0 +1,63 @@
+"""Greengrass entry point of the camera Lambda (handler: camera.function_handler).
+
+Long-lived (pinned): capture starts when the core loads this module. Events on
+its subscriptions are either
+  - answers from the inference Lambda ({"frame_id": N, "prediction"|"error": ...}),
+    which free a slot of the in-flight window, or
+  - anything else (e.g. cloud -> /request/classify/...): capture one frame now
+    and publish its reference; the reference is also returned to a
+    RequestResponse caller.
+"""
+import json
+import logging
+import os
+
+import greengrasssdk
+
+from camera_config import Settings
+from capture_loop import CameraLoop
+from capture_source import open_source
+
+logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper())
+log = logging.getLogger("camera")
+
+client = greengrasssdk.client("iot-data")
+
+
+def publish(topic, payload):
+    client.publish(topic=topic, payload=payload)
+
+
+settings = Settings.from_env()
+loop = CameraLoop(settings, publish, open_source)
+if settings.autostart:
+    loop.start()
+    log.info("camera capture started: source=%s fps=%s ring=%s in-flight=%s", settings.source,
+             settings.fps, settings.ring_size, settings.max_in_flight)
+
+
+def _as_dict(event):
+    if isinstance(event, (bytes, bytearray)):
+        try:
+            event = json.loads(bytes(event).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return {}
+    if isinstance(event, str):
+        try:
+            event = json.loads(event)
+        except ValueError:
+            return {}
+    return event if isinstance(event, dict) else {}
+
+
+def function_handler(event, context):
+    message = _as_dict(event)
+    if "frame_id" in message and ("prediction" in message or "error" in message):
+        freed = loop.ack(message["frame_id"])
+        return {"ack": message["frame_id"], "freed": freed}
+    return loop.capture_now(message)
+
+
+def stop():
+    """Stop capturing (used by tests and a clean shutdown)."""
+    loop.stop()
