@@ -55,7 +55,7 @@ def update_connectivity_info(self):
     items = _validate_connectivity(json_body(self).get("ConnectivityInfo", []))
     version = str(mock_random.uuid4())
     store(self.greengrass_backend, "connectivity")[thing_name] = {"items": items, "version": version}
-    return json.dumps({"Message": "Connectivity info of %s updated" % thing_name, "Version": version})
+    return json.dumps({"message": "Connectivity info of %s updated" % thing_name, "Version": version})
 
 
 def associate_service_role_to_account(self):

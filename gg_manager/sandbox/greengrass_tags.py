@@ -124,7 +124,7 @@ def _on_list(method):
         known = tags_of(self.greengrass_backend)
         for item in data.get("Definitions", []):
             if known.get(item.get("Arn")):
-                item["Tags"] = dict(known[item["Arn"]])
+                item["tags"] = dict(known[item["Arn"]])  # wire name; boto3 shows it as Tags
         return status, headers, json.dumps(data)
     return list_
 
