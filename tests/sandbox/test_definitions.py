@@ -118,3 +118,12 @@ def test_group_version_rejects_unknown_references(gg):
 def test_group_without_initial_version_has_none(gg):
     group = gg.create_group(Name="bare")
     assert gg.list_group_versions(GroupId=group["Id"])["Versions"] == []
+
+
+@pytest.mark.parametrize("kind", ["core", "device", "function", "resource", "subscription"])
+def test_moto_kinds_without_initial_version(gg, kind):
+    K = kind.capitalize()
+    created = getattr(gg, "create_%s_definition" % kind)(Name="bare-" + kind)
+    assert created["LatestVersion"] == ""
+    versions = getattr(gg, "list_%s_definition_versions" % kind)(**{K + "DefinitionId": created["Id"]})
+    assert versions["Versions"] == []
