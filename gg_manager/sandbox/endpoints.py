@@ -20,6 +20,7 @@ import re
 from werkzeug.wrappers import Request, Response
 
 from . import greengrass_deployments as deployments
+from . import s3_faults
 from .knobs import KnobError
 
 _STATUS = re.compile(r"^/_sandbox/greengrass/groups/([^/]+)/deployments/([^/]+)/status/?$")
@@ -52,6 +53,10 @@ class SandboxApp:
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith("/_sandbox"):
+            if s3_faults.service_of(environ) == "s3":  # moto's S3 bypasses the call_action hook
+                decision = self.knobs.on_call("s3", s3_faults.operation_of(environ))
+                if decision.kind:
+                    return s3_faults.error_response(decision.kind, decision.message)(environ, start_response)
             return self.moto_app(environ, start_response)
         request = Request(environ)
         try:

@@ -4,7 +4,7 @@ Injected errors are serialised by moto's own protocol-aware serializer, so a
 throttle looks like AWS's to botocore in every protocol (rest-json, json, query):
 `ThrottlingException`, HTTP 400, which botocore's legacy and standard retry
 modes both retry. A failed operation is `InternalServerErrorException`, HTTP 500.
-S3 has its own dispatch in moto and is neither counted nor faulted.
+S3 has its own dispatch in moto: s3_faults.py does the same for it in the WSGI app.
 """
 import warnings
 

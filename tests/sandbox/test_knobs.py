@@ -115,3 +115,21 @@ def test_throttle_every_counts_calls():
     kinds = [knobs.on_call("s", "Op").kind for _ in range(6)]
     assert kinds == ["", "", "throttle", "", "", "throttle"]
     assert knobs.call_counts() == {"s:Op": 6}
+
+
+def test_s3_calls_are_counted_and_faulted(sandbox):
+    s3 = sandbox.boto3_client("s3", retries=0)
+    bucket = sandbox.unique_name("count")
+    sandbox.reset_calls()
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="models/od.tar.gz", Body=b"x")
+    assert sandbox.calls() == {"s3:CreateBucket": 1, "s3:PutObject": 1}
+    with sandbox.faults(fail_operations=["PutObject:once"]):
+        with pytest.raises(ClientError) as exc:
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        assert error_of(exc)[:2] == ("InternalError", 500)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with sandbox.faults(throttle_every=1):
+        with pytest.raises(ClientError) as exc:
+            s3.get_object(Bucket=bucket, Key="k")
+        assert error_of(exc)[:2] == ("SlowDown", 503)
