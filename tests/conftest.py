@@ -96,7 +96,8 @@ class SandboxHandle:
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
-    sb = process.start_sandbox(port=0, mqtt_port=0, state_dir=str(tmp_path_factory.mktemp("sandbox")))
+    sb = process.start_sandbox(port=0, mqtt_port=0, state_dir=str(tmp_path_factory.mktemp("sandbox")),
+                               exit_with_parent=True)
     handle = SandboxHandle(sb)
     try:
         yield handle

@@ -35,20 +35,29 @@ def register(subparsers):
     start.add_argument("--region", default=process.DEFAULT_REGION, help="region `env` exports (default us-east-1)")
     start.add_argument("--format", choices=("text", "json"), default="text")
     add_knob_arguments(start)
+    _state_dir_option(start)
     start.set_defaults(func=cmd_start)
 
     stop = sub.add_parser("stop", help="stop the sandbox started from this state dir")
+    _state_dir_option(stop)
     stop.set_defaults(func=cmd_stop)
 
     status = sub.add_parser("status", help="say whether the sandbox runs, and where")
     status.add_argument("--format", choices=("text", "json"), default="text")
+    _state_dir_option(status)
     status.set_defaults(func=cmd_status)
 
     env = sub.add_parser("env", help="print export lines for the running sandbox: eval \"$(gg sandbox env)\"")
     env.add_argument("--format", choices=("sh", "json"), default="sh")
+    _state_dir_option(env)
     env.set_defaults(func=cmd_env)
 
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def _state_dir_option(parser):
+    """--state-dir also after the action (`gg sandbox start --state-dir D`)."""
+    parser.add_argument("--state-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def cmd_start(args):

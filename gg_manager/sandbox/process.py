@@ -104,8 +104,12 @@ def knob_args(latency_ms=0, throttle_rate=0, throttle_every=0, fail_operations=(
 
 
 def start_sandbox(port=0, host="127.0.0.1", mqtt_port=0, mqtt=True, state_dir=None, region=DEFAULT_REGION,
-                  timeout=60.0, python=None, **knobs):
-    """Start a server process in its own session; return a Sandbox once its HTTP API answers."""
+                  timeout=60.0, python=None, exit_with_parent=False, **knobs):
+    """Start a server process in its own session; return a Sandbox once its HTTP API answers.
+
+    exit_with_parent: the server stops by itself when this process is gone (for test fixtures).
+    knobs: latency_ms, throttle_rate, throttle_every, fail_operations, auto_complete_after, seed.
+    """
     state_dir = os.path.abspath(state_dir or default_state_dir())
     running = read_sandbox(state_dir)
     if running:
@@ -118,6 +122,8 @@ def start_sandbox(port=0, host="127.0.0.1", mqtt_port=0, mqtt=True, state_dir=No
            "--port", str(port), "--mqtt-port", str(mqtt_port), "--region", region] + knob_args(**knobs)
     if not mqtt:
         cmd.append("--no-mqtt")
+    if exit_with_parent:
+        cmd += ["--exit-with-pid", str(os.getpid())]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with open(os.path.join(state_dir, LOG_FILE), "ab") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

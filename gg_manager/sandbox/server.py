@@ -31,6 +31,8 @@ def parse_args(argv):
     parser.add_argument("--no-mqtt", action="store_true")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--state-dir", required=True)
+    parser.add_argument("--exit-with-pid", type=int, default=None,
+                        help="stop when this process is gone (test fixtures pass their own pid)")
     add_knob_arguments(parser)
     return parser.parse_args(argv)
 
@@ -59,6 +61,19 @@ def _write_state(state_dir, state):
     os.replace(tmp, os.path.join(state_dir, STATE_FILE))
 
 
+def _watch(pid, server, interval=1.0):
+    """Shut the server down once `pid` has gone (a crashed or killed test run leaves nothing behind)."""
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            server.shutdown()
+            return
+        except PermissionError:
+            pass
+
+
 def serve(args):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
@@ -83,6 +98,8 @@ def serve(args):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.exit_with_pid:
+        threading.Thread(target=_watch, args=(args.exit_with_pid, server), daemon=True).start()
     _write_state(args.state_dir, info)
     print("gg sandbox: AWS endpoint %s, MQTT %s:%s, pid %d" % (
         info["endpoint_url"], info["mqtt_host"], info["mqtt_port"], os.getpid()), flush=True)

@@ -17,7 +17,9 @@ from conftest import FAKE_CORE_DIR, INFERENCE_DIR, MY_ARN, ROUTER_ARN
 OUT, ERR = "test/infer/out", "test/infer/err"
 
 
-def published(ipc, topic):
+def published(ipc, topic, handler=None):
+    if handler is not None and handler.service is not None:
+        handler.service.flush()          # results are posted by a worker thread, in order
     return [json.loads(m["payload"].decode()) for m in ipc.messages(topic)]
 
 
@@ -46,6 +48,7 @@ def test_classifier_prediction_equals_direct_forward(load_lambda, classifier_dir
     expected = blog_style_forward(classifier_dir, "image-classification", 3, path, (32, 32), ["softmax_label"])[0]
     assert np.allclose(returned["prediction"], expected, rtol=1e-5, atol=1e-6)
     assert returned["top"][0]["label"] == lambda_models.IC_LABELS[int(np.argmax(expected))]
+    handler.service.flush()
     messages = ipc.messages(OUT)
     assert len(messages) == 1
     assert (messages[0]["function_arn"], messages[0]["source"]) == (ROUTER_ARN, MY_ARN)
@@ -54,6 +57,7 @@ def test_classifier_prediction_equals_direct_forward(load_lambda, classifier_dir
     assert returned["model"]["name"] == "image-classification" and returned["model"]["epoch"] == 3
     assert set(returned["latency_ms"]) == {"decode", "preprocess", "forward", "postprocess"}
     assert ipc.messages(ERR) == []
+    assert returned["prediction"] == [round(p, 6) for p in returned["prediction"]]
 
 
 def test_detector_prediction_equals_direct_forward(load_lambda, detector_dir, tmp_path):
@@ -72,7 +76,7 @@ def test_detector_prediction_equals_direct_forward(load_lambda, detector_dir, tm
     assert np.allclose(np.array(returned["prediction"]), np.clip(rows, [-1, 0, 0, 0, 0, 0], [99, 1, 1, 1, 1, 1]),
                        atol=1e-5)
     assert all(len(r) == 6 and r[1] >= 0.4 for r in returned["prediction"])
-    assert published(ipc, OUT) == [returned]
+    assert published(ipc, OUT, handler) == [returned]
 
 
 def test_dlr_model_served_by_real_libdlr(load_lambda, dlr_dir):
@@ -85,7 +89,7 @@ def test_dlr_model_served_by_real_libdlr(load_lambda, dlr_dir):
     direct = dlr.DLRModel(dlr_dir, "cpu").run({"data": np.full((1, 12), 0.0, np.float32)})[0][0]
     black = handler.function_handler(lambda_models.jpeg(16, 16, colour=(0, 0, 0)), None)
     assert np.allclose(black["prediction"], direct, atol=1e-6)
-    assert [m["top"][0]["label"] for m in published(ipc, OUT)] == ["red", "green", "blue", black["top"][0]["label"]]
+    assert [m["top"][0]["label"] for m in published(ipc, OUT, handler)] == ["red", "green", "blue", black["top"][0]["label"]]
 
 
 def test_every_bad_event_is_reported_and_the_next_is_served(load_lambda, classifier_dir, tmp_path):
@@ -107,7 +111,7 @@ def test_every_bad_event_is_reported_and_the_next_is_served(load_lambda, classif
         assert reason in returned["error"]
         served = handler.function_handler(good, None)
         assert "prediction" in served
-    errors = published(ipc, ERR)
+    errors = published(ipc, ERR, handler)
     assert len(errors) == len(bad_events)
     for (event, reason), message in zip(bad_events, errors):
         assert reason in message["error"]

@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -103,3 +104,16 @@ def test_programmatic_start_with_knobs(tmp_path):
     finally:
         assert sb.stop() is True
     assert process.read_sandbox(str(tmp_path)) is None
+
+
+def test_sandbox_exits_with_its_parent(tmp_path):
+    code = ("import sys; from gg_manager.sandbox import process;"
+            "sb = process.start_sandbox(port=0, mqtt=False, state_dir=sys.argv[1], exit_with_parent=True);"
+            "print(sb.pid)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    pid = int(out.stdout.strip())
+    for _ in range(60):
+        if not process._alive(pid):
+            break
+        time.sleep(0.1)
+    assert not process._alive(pid)

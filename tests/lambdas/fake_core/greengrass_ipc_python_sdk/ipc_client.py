@@ -1,10 +1,20 @@
-"""Records what greengrasssdk posts to the core instead of sending it over HTTP."""
+"""Records what greengrasssdk posts to the core.
+
+With FAKE_IPC_URL set (e.g. http://127.0.0.1:8000) each post_work is also sent
+over HTTP the way the core's own client does (one POST per message to
+/2016-11-01/functions/<arn>/work), so benchmarks pay a realistic publish cost.
+"""
 import base64
 import collections
 import json
 import os
 import threading
 import uuid
+
+try:
+    from urllib.request import Request, urlopen
+except ImportError:  # pragma: no cover
+    from urllib2 import Request, urlopen
 
 WorkItem = collections.namedtuple("WorkItem", ["invocation_id", "payload", "client_context"])
 GetWorkResultOutput = collections.namedtuple("GetWorkResultOutput", ["payload", "func_err"])
@@ -44,6 +54,15 @@ class IPCClient(object):
             PUBLISHED.append(record)
             if len(PUBLISHED) > MAX_KEPT:
                 del PUBLISHED[:len(PUBLISHED) - MAX_KEPT]
+        url = os.environ.get("FAKE_IPC_URL")
+        if url:
+            request = Request("{}/2016-11-01/functions/{}/work".format(url.rstrip("/"), function_arn),
+                              record["payload"])
+            request.add_header("X-Amz-Client-Context", client_context)
+            request.add_header("Authorization", os.environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN", ""))
+            request.add_header("X-Amz-Invocation-Type", invocation_type)
+            response = urlopen(request)
+            response.read()
         log_path = os.environ.get("FAKE_IPC_LOG")
         if log_path:
             line = dict(record, payload=record["payload"].decode("utf-8", "replace"))
