@@ -13,7 +13,11 @@ from gg_manager.errors import GGError
 # Modules that add sub-commands, in the order `gg --help` lists them.
 COMMAND_MODULES = (
     "gg_manager.commands.validate",
+    "gg_manager.commands.plan",
+    "gg_manager.commands.deploy",
+    "gg_manager.commands.remove",
     "gg_manager.sandbox.cli",
+    "gg_manager.core.cli",
 )
 
 

@@ -1,0 +1,112 @@
+"""One AWS context per run: session, region, account, clients with adaptive retries.
+
+The endpoint is only a URL (`--endpoint-url` or AWS_ENDPOINT_URL), so the same
+code runs against real AWS and against the sandbox.
+"""
+import os
+import threading
+from dataclasses import dataclass, field
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from gg_manager.errors import GGError
+
+MAX_WORKERS = 16
+
+
+def add_aws_options(parser):
+    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default chain)")
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION/AWS_DEFAULT_REGION or the profile's)")
+    parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint "
+                        "(default: AWS_ENDPOINT_URL; e.g. the sandbox)")
+
+
+@dataclass
+class AwsContext:
+    session: object
+    region: str
+    endpoint_url: str
+    account: str = ""
+    partition: str = "aws"
+    _clients: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service):
+        with self._lock:
+            if service not in self._clients:
+                config = botocore.config.Config(
+                    retries={"mode": "adaptive", "max_attempts": 12},
+                    max_pool_connections=MAX_WORKERS * 2, connect_timeout=10, read_timeout=60)
+                kwargs = {"region_name": self.region, "config": config}
+                if self.endpoint_url:
+                    kwargs["endpoint_url"] = self.endpoint_url
+                self._clients[service] = self.session.client(service, **kwargs)
+            return self._clients[service]
+
+    def arn(self, service, resource, region=None, account=None):
+        region = self.region if region is None else region
+        account = self.account if account is None else account
+        return "arn:%s:%s:%s:%s:%s" % (self.partition, service, region, account, resource)
+
+
+def connect(profile=None, region=None, endpoint_url=None) -> AwsContext:
+    """Resolve credentials, region and account, with a one-line error for what is missing."""
+    try:
+        session = boto3.session.Session(profile_name=profile)
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise GGError(str(exc))
+    region = region or session.region_name
+    if not region:
+        raise GGError("no AWS region: pass --region, set AWS_REGION, or configure your profile")
+    if session.get_credentials() is None:
+        raise GGError("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                      "(for the sandbox: eval \"$(gg sandbox env)\")")
+    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    ctx = AwsContext(session, region, endpoint_url)
+    try:
+        ident = ctx.client("sts").get_caller_identity()
+    except botocore.exceptions.EndpointConnectionError:
+        raise GGError("cannot reach %s" % (endpoint_url or "AWS STS"))
+    except botocore.exceptions.ClientError as exc:
+        raise GGError("AWS rejected the credentials: %s" % exc.response["Error"].get("Message", exc))
+    except botocore.exceptions.BotoCoreError as exc:
+        raise GGError("cannot talk to AWS: %s" % exc)
+    ctx.account = ident["Account"]
+    ctx.partition = ident["Arn"].split(":")[1] if ident.get("Arn", "").startswith("arn:") else "aws"
+    return ctx
+
+
+def error_code(exc) -> str:
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return exc.response.get("Error", {}).get("Code", "")
+    return ""
+
+
+def describe_error(exc) -> str:
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        op = getattr(exc, "operation_name", "")
+        return "%s failed: %s: %s" % (op, err.get("Code", "?"), err.get("Message", ""))
+    return str(exc)
+
+
+def paginate(client, method, key, **kwargs):
+    """Every item of a list call, following NextToken/Marker whether or not boto3 has a paginator."""
+    if client.can_paginate(method):
+        for page in client.get_paginator(method).paginate(**kwargs):
+            for item in page.get(key, []):
+                yield item
+        return
+    token = None
+    while True:
+        args = dict(kwargs)
+        if token:
+            args["NextToken"] = token
+        page = getattr(client, method)(**args)
+        for item in page.get(key, []):
+            yield item
+        token = page.get("NextToken")
+        if not token:
+            return

@@ -1,0 +1,45 @@
+"""What the AWS-facing commands share: loading the spec, connecting, computing a plan."""
+import sys
+
+from gg_manager.aws.session import add_aws_options, connect
+from gg_manager.commands.validate import add_spec_options
+from gg_manager.errors import GGError
+from gg_manager.spec import load_spec, load_variables
+
+
+def add_common_options(parser, groups=True):
+    add_spec_options(parser)
+    add_aws_options(parser)
+    if groups:
+        parser.add_argument("--group", action="append", default=[], metavar="NAME",
+                            help="only this group of the spec (repeatable)")
+
+
+def load_valid_spec(args):
+    result = load_spec(args.file, load_variables(args.var, args.values))
+    for diag in result.diagnostics:
+        print(diag.format(), file=sys.stderr)
+    if not result.ok:
+        raise GGError("%s has %d error(s); nothing was done" % (args.file, len(result.errors)))
+    spec = result.spec
+    wanted = getattr(args, "group", None)
+    if wanted:
+        unknown = [g for g in wanted if g not in {x.name for x in spec.groups}]
+        if unknown:
+            raise GGError("no group %s in %s" % (", ".join(unknown), args.file))
+        spec = type(spec)(spec.file, tuple(g for g in spec.groups if g.name in wanted))
+    return spec
+
+
+def context(args):
+    return connect(args.profile, args.region, args.endpoint_url)
+
+
+def compute_plan(ctx, spec):
+    from gg_manager.reconcile.desired import build_desired
+    from gg_manager.reconcile.diff import make_plan
+    from gg_manager.reconcile.discover import check_training_jobs, discover
+    desired = build_desired(spec, ctx)
+    check_training_jobs(ctx, desired)
+    actual = discover(ctx, desired)
+    return desired, actual, make_plan(spec.file, desired, actual)

@@ -1,0 +1,79 @@
+"""Comparing API-shaped values: order-insensitive where AWS is, and describing what changed."""
+import json
+
+from gg_manager.provision.policies import canonical_policy
+
+
+def normalize(value):
+    """Lists of entries with an Id compare as sets keyed by Id; None values are absent."""
+    if isinstance(value, dict):
+        return {k: normalize(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        items = [normalize(v) for v in value]
+        if items and all(isinstance(i, dict) and "Id" in i for i in items):
+            return sorted(items, key=lambda i: str(i["Id"]))
+        return items
+    return value
+
+
+def same(a, b) -> bool:
+    return normalize(a) == normalize(b)
+
+
+def same_policy(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return canonical_policy(a) == canonical_policy(b)
+
+
+def _short(value, limit=70):
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def describe(old, new, path=""):
+    """Human lines for what differs between two API-shaped values."""
+    old, new = normalize(old), normalize(new)
+    if isinstance(old, dict) and isinstance(new, dict):
+        lines = []
+        for key in sorted(set(old) | set(new)):
+            sub = "%s.%s" % (path, key) if path else key
+            if key not in old:
+                lines.append("%s: (none) -> %s" % (sub, _short(new[key])))
+            elif key not in new:
+                lines.append("%s: %s -> (none)" % (sub, _short(old[key])))
+            elif old[key] != new[key]:
+                lines.extend(describe(old[key], new[key], sub))
+        return lines
+    if _entries(old) and _entries(new):
+        by_old, by_new = {i["Id"]: i for i in old}, {i["Id"]: i for i in new}
+        lines = []
+        for key in sorted(set(by_old) | set(by_new), key=str):
+            sub = "%s[%s]" % (path, key)
+            if key not in by_old:
+                lines.append("%s: added" % sub)
+            elif key not in by_new:
+                lines.append("%s: removed" % sub)
+            elif by_old[key] != by_new[key]:
+                lines.extend(describe(by_old[key], by_new[key], sub))
+        return lines
+    if old != new:
+        return ["%s: %s -> %s" % (path or "value", _short(old), _short(new))]
+    return []
+
+
+def _entries(value):
+    return isinstance(value, list) and all(isinstance(i, dict) and "Id" in i for i in value)
+
+
+def substitute(value, mapping):
+    """Replace placeholder strings (e.g. ${group_id}) wherever they occur, once known."""
+    if isinstance(value, dict):
+        return {k: substitute(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, mapping) for v in value]
+    if isinstance(value, str):
+        for key, real in mapping.items():
+            if real and key in value:
+                value = value.replace(key, real)
+    return value
