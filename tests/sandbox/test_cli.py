@@ -20,16 +20,18 @@ def _gg(args, state_dir, env=None, check=True):
     return result
 
 
-def _server_pids():
+def _server_pids(state_dir):
+    """Sandbox servers of this state dir (other test runs may have their own meanwhile)."""
     out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    return {int(line.split()[0]) for line in out.splitlines() if process.SERVER_MODULE in line}
+    return {int(line.split()[0]) for line in out.splitlines()
+            if process.SERVER_MODULE in line and str(state_dir) in line}
 
 
 def test_start_env_use_stop_leaves_nothing(tmp_path):
-    before = _server_pids()
     started = _gg(["sandbox", "start", "--port", "0", "--mqtt-port", "0", "--format", "json"], tmp_path)
     info = json.loads(started.stdout)
     try:
+        assert _server_pids(tmp_path) == {info["pid"]}
         assert info["endpoint_url"].startswith("http://127.0.0.1:")
         assert (tmp_path / "sandbox.pid").read_text().strip() == str(info["pid"])
         assert (tmp_path / "sandbox.log").exists()
@@ -56,7 +58,7 @@ def test_start_env_use_stop_leaves_nothing(tmp_path):
     finally:
         stopped = _gg(["sandbox", "stop"], tmp_path)
     assert "stopped" in stopped.stdout
-    assert _server_pids() - before == set()
+    assert _server_pids(tmp_path) == set()
     assert not (tmp_path / "state.json").exists() and not (tmp_path / "sandbox.pid").exists()
     assert _gg(["sandbox", "status"], tmp_path, check=False).returncode == 3
 
