@@ -80,8 +80,9 @@ class GroupBuilder:
             pass
 
     def function(self, folder, handler, alias="live", pinned=True, env=None, resources=(), name=None, timeout=10):
-        """A Lambda from tests/core/functions/<folder> with an alias; returns its definition entry."""
-        name = name or "%s-%s" % (folder, self.uid)
+        """A Lambda from tests/core/functions/<folder> (or an absolute folder) with an alias;
+        returns its function definition entry."""
+        name = name or "%s-%s" % (os.path.basename(folder), self.uid)
         data = zip_folder(os.path.join(FUNCTIONS, folder))
         key = "%s-%s.zip" % (name, hashlib.sha256(data).hexdigest()[:16])
         self.s3.put_object(Bucket=self.code_bucket, Key=key, Body=data)
@@ -104,20 +105,33 @@ class GroupBuilder:
                                                              for r in resources]}}
         return {"Id": name, "FunctionArn": arn, "FunctionConfiguration": config}
 
-    def model(self, name, files):
-        """An S3 tarball of {path: bytes}; returns its s3:// URI."""
+    def model(self, name, files=None, folder=None, key=None):
+        """An S3 tarball of {path: bytes} (or of a folder); returns its s3:// URI."""
         from gg_manager.package.model_tarball import model_digest, pack_model_dir
 
-        folder = self.tmp / ("model-" + name)
-        for rel, body in files.items():
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            (folder / rel).write_bytes(body)
+        if folder is None:
+            folder = self.tmp / ("model-" + name)
+            for rel, body in files.items():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_bytes(body)
         data = pack_model_dir(folder)
         bucket = "gg-core-test-models"
         self._bucket(bucket)
-        key = "%s/%s.tar.gz" % (name, model_digest(data))
+        key = key or "%s/%s.tar.gz" % (name, model_digest(data))
         self.s3.put_object(Bucket=bucket, Key=key, Body=data)
         return "s3://%s/%s" % (bucket, key)
+
+    def training_job(self, name, model_folder):
+        """A SageMaker training job whose ModelArtifacts.S3ModelArtifacts holds model_folder's tarball."""
+        sm = self.sb.boto3_client("sagemaker")
+        arn = sm.create_training_job(
+            TrainingJobName=name, RoleArn=self.role, OutputDataConfig={"S3OutputPath": "s3://gg-core-test-models/jobs"},
+            AlgorithmSpecification={"TrainingImage": "image-classification:1", "TrainingInputMode": "File"},
+            ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
+            StoppingCondition={"MaxRuntimeInSeconds": 60})["TrainingJobArn"]
+        uri = sm.describe_training_job(TrainingJobName=name)["ModelArtifacts"]["S3ModelArtifacts"]
+        self.model(name, folder=model_folder, key=uri.split("/", 3)[3])
+        return arn
 
     def deploy(self, functions, subscriptions, resources=()):
         """A new group version of these definitions, deployed; returns the deployment id."""
