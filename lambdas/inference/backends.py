@@ -5,6 +5,7 @@ output arrays as numpy. The device (CPU or GPU) is chosen once at load.
 """
 import logging
 import os
+import sys
 
 import numpy as np
 
@@ -14,6 +15,21 @@ log = logging.getLogger(__name__)
 def gpu_visible(settings):
     """True when the GPU device resource is mounted into this Lambda."""
     return os.path.exists(settings.gpu_device_file)
+
+
+def limit_cpu_threads(settings):
+    """CPU_THREADS=N caps the runtime's compute threads; it must act before mxnet/dlr load.
+
+    On a small shared CPU one thread per forward is often as fast as several at
+    batch size 1, and leaves a core for decoding and publishing.
+    """
+    if not settings.cpu_threads:
+        return
+    for name in ("mxnet", "dlr"):
+        if name in sys.modules:
+            log.warning("CPU_THREADS=%s set after %s was imported: may not apply", settings.cpu_threads, name)
+    for var in ("OMP_NUM_THREADS", "TVM_NUM_THREADS"):
+        os.environ[var] = str(settings.cpu_threads)
 
 
 def choose_mxnet_context(settings, mx):
@@ -38,6 +54,7 @@ class MXNetBackend(object):
     name = "mxnet"
 
     def __init__(self, info, settings):
+        limit_cpu_threads(settings)
         import mxnet as mx
         self.mx = mx
         self.context, self.device_reason = choose_mxnet_context(settings, mx)
@@ -69,6 +86,7 @@ class DLRBackend(object):
     name = "dlr"
 
     def __init__(self, info, settings):
+        limit_cpu_threads(settings)
         import dlr
         self.device = "cpu"
         self.device_reason = "DEVICE=cpu" if settings.device == "cpu" else "GPU unavailable"

@@ -83,5 +83,8 @@ class Settings(object):
             max_image_pixels=_number(env, "MAX_IMAGE_PIXELS", 25 * 1000 * 1000, int, 1),
             max_frame_age_s=_number(env, "MAX_FRAME_AGE_S", 0.0, float, 0.0),
             decode_reduced=_choice(env, "DECODE_REDUCED", "on", ("on", "off")) == "on",
+            prediction_decimals=_number(env, "PREDICTION_DECIMALS", 6, int, -1),
+            publish_queue=_number(env, "PUBLISH_QUEUE", 8, int, 0),
+            cpu_threads=_number(env, "CPU_THREADS", 0, int, 0),
             gpu_device_file=env.get("GPU_DEVICE_FILE", "").strip() or "/dev/nvidia0",
         )

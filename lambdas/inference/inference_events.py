@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import os
+import stat as stat_mode
 import time
 
 ECHO_KEYS = ("id", "frame_id", "captured_at")
@@ -36,17 +37,17 @@ def read_file(path, max_bytes):
     if not isinstance(path, str) or not path:
         raise EventError("'filepath' must be a non-empty string, got {!r}".format(path))
     try:
-        size = os.stat(path).st_size
-    except OSError as err:
-        raise EventError("cannot read filepath {}: {}".format(path, err.strerror or err))
-    if not os.path.isfile(path):
-        raise EventError("filepath {} is not a regular file".format(path))
-    if size > max_bytes:
-        raise EventError("file {} is {} bytes, over the limit of {} (MAX_IMAGE_BYTES)".format(path, size, max_bytes))
-    try:
         with open(path, "rb") as f:
-            return f.read(max_bytes + 1)
-    except OSError as err:
+            stat = os.fstat(f.fileno())
+            if not stat_mode.S_ISREG(stat.st_mode):
+                raise EventError("filepath {} is not a regular file".format(path))
+            if stat.st_size > max_bytes:
+                raise EventError("file {} is {} bytes, over the limit of {} (MAX_IMAGE_BYTES)".format(
+                    path, stat.st_size, max_bytes))
+            return f.read(stat.st_size)   # read(max_bytes) would allocate max_bytes every time
+    except (IOError, OSError) as err:
+        if getattr(err, "errno", None) == 21:   # EISDIR from open() on some systems
+            raise EventError("filepath {} is not a regular file".format(path))
         raise EventError("cannot read filepath {}: {}".format(path, err.strerror or err))
 
 

@@ -4,7 +4,6 @@
 real greengrasssdk, a local core, or a test. handle() never raises: a bad event
 becomes a message on the error topic and the next event is served.
 """
-import json
 import logging
 import time
 
@@ -14,6 +13,7 @@ import inference_events
 import model_files
 import postprocess
 from feedback import FeedbackStore
+from publisher import Publisher
 
 log = logging.getLogger(__name__)
 STAGES = ("decode", "preprocess", "forward", "postprocess", "publish")
@@ -26,7 +26,7 @@ def _ms(seconds):
 class InferenceService(object):
     def __init__(self, settings, publish, clock=time.time):
         self.settings = settings
-        self.publish_raw = publish
+        self.publisher = Publisher(publish, settings.publish_queue)
         self.clock = clock
         self.info = model_files.discover(settings)
         self.backend = backends.load_backend(self.info, settings)
@@ -56,11 +56,12 @@ class InferenceService(object):
 
     def publish(self, topic, message):
         start = time.perf_counter()
-        try:
-            self.publish_raw(topic, json.dumps(message, separators=(",", ":")).encode("utf-8"))
-        except Exception as err:  # the core may be restarting; never let that kill the Lambda
-            log.error("publish to %s failed: %s", topic, err)
+        self.publisher.submit(topic, message)
         return time.perf_counter() - start
+
+    def flush(self):
+        """Wait until every result and error so far has reached the core."""
+        self.publisher.flush()
 
     def error(self, event, reason, kind):
         self.errors += 1
@@ -98,7 +99,8 @@ class InferenceService(object):
         if self.info.task == "detection":
             result, best = postprocess.detection(outputs, s.score_threshold, self.input_hw, self.info.labels)
         else:
-            result, best = postprocess.classification(outputs, self.info.labels, s.top_k)
+            result, best = postprocess.classification(outputs, self.info.labels, s.top_k,
+                                                      s.prediction_decimals)
         result["timestamp"] = self.clock()
         result["filepath"] = request.filepath
         result["model"] = self.model

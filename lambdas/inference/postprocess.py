@@ -26,7 +26,8 @@ def as_probabilities(scores):
     return shifted / shifted.sum()
 
 
-def classification(outputs, labels=None, top_k=5):
+def classification(outputs, labels=None, top_k=5, decimals=-1):
+    """decimals >= 0 rounds the published list (1000 short floats encode 2-3x faster as JSON)."""
     probs = as_probabilities(outputs[0][0])
     k = min(top_k, probs.size)
     top_idx = np.argpartition(-probs, k - 1)[:k]
@@ -36,7 +37,8 @@ def classification(outputs, labels=None, top_k=5):
         entry = {"index": i, "score": float(probs[i])}
         entry["label"] = labels[i] if labels is not None and i < len(labels) else str(i)
         top.append(entry)
-    return {"prediction": probs.tolist(), "top": top}, float(probs[top_idx[0]])
+    prediction = (np.round(probs, decimals) if decimals >= 0 else probs).tolist()
+    return {"prediction": prediction, "top": top}, float(probs[top_idx[0]])
 
 
 def _neo_detections(outputs, input_hw):
