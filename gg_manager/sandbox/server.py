@@ -46,10 +46,11 @@ def build_knobs(args):
 
 
 def install_patches(knobs):
-    from . import faults, greengrass_deployments, greengrass_routes
+    from . import faults, greengrass_deployments, greengrass_latest_versions, greengrass_routes
 
     faults.install(knobs)
     greengrass_routes.install()
+    greengrass_latest_versions.install()
     return greengrass_deployments
 
 
