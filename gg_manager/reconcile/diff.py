@@ -155,9 +155,12 @@ def _diff_group(plan, group, actual, redeploy):
             add("delete", "%s definition" % kind, "%s (duplicate %s)" % (label, extra))
             step("delete_definition", kind=kind, id=extra)
     in_use = {k: v.latest_version_arn for k, v in actual.definitions.items() if k in group.definitions}
+    reasons = []
     if actual.group and not needs_version and in_use != actual.version_definition:
         needs_version = True
-        add("update", "group version", name, ["points at older definition versions"])
+        dropped = sorted(set(actual.version_definition) - set(group.definitions))
+        reasons = ["drops the %s definition" % k for k in dropped] or \
+            ["the current one points at older definition versions"]
     if group.role_arn and actual.associated_role_arn != group.role_arn:
         add("update" if actual.associated_role_arn else "create", "group role association",
             group.role_arn)
@@ -166,8 +169,7 @@ def _diff_group(plan, group, actual, redeploy):
         add("delete", "group role association", actual.associated_role_arn)
         step("disassociate_role")
     if needs_version:
-        if not any(c.kind == "group version" for c in plan.changes if c.group == name):
-            add("create", "group version", name)
+        add("create", "group version", name, reasons)
         step("create_group_version", kinds=sorted(group.definitions))
         plan.deploy_needed.append(name)
     elif name in redeploy:

@@ -42,8 +42,8 @@ class StepFailed(Exception):
     pass
 
 
-def execute(ctx, plan, out=sys.stdout, pool_size=MAX_WORKERS):
-    ops = Ops(ctx, out)
+def execute(ctx, plan, out=None, pool_size=MAX_WORKERS):
+    ops = Ops(ctx, out or sys.stdout)
     pre = [s for s in plan.shared_steps() if s.op not in POST_OPS]
     post = [s for s in plan.shared_steps() if s.op in POST_OPS]
     for step in pre:

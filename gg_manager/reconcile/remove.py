@@ -102,7 +102,7 @@ def _remove_models(ctx, groups, out):
         if missing(s3.head_bucket, Bucket=bucket) is None:
             continue
         for model_id in sorted(model_ids):
-            prefix = model_s3_key(model_id, "x").rsplit("/", 1)[0] + "/"
+            prefix = model_s3_key(model_id, "0" * 64).rsplit("/", 1)[0] + "/"
             for obj in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=prefix):
                 s3.delete_object(Bucket=bucket, Key=obj["Key"])
                 out.write("shared: deleted s3://%s/%s\n" % (bucket, obj["Key"]))

@@ -1,0 +1,170 @@
+"""A small but complete spec per test (unique names), and `gg` run in-process against the sandbox."""
+import json
+import os
+import textwrap
+
+import pytest
+
+from gg_manager.cli import main
+
+SPEC = """\
+Group:
+  name: {p}-g
+  tags: {{team: vision}}
+Cores:
+  - name: {p}-core
+    key_path: ./certs
+    config_path: ./config
+    SyncShadow: true
+Models:
+  - Id: model
+    DestinationPath: /ml/model
+    Source: ./model
+Resources:
+  - Name: frames
+    Id: frames
+    LocalVolumeResourceData:
+      SourcePath: /tmp/{p}-frames
+      DestinationPath: /frames
+Lambdas:
+  - name: {p}-fn
+    handler: main.handler
+    package: src
+    alias: live
+    runtime: python3.7
+    greengrassConfig:
+      MemorySize: 131072
+      Timeout: 10
+      Pinned: true
+      Environment:
+        ResourceAccessPolicies:
+          - {{ResourceId: model, Permission: ro}}
+          - {{ResourceId: frames, Permission: rw}}
+        Variables: {{OUTPUT_TOPIC: {p}/out}}
+Subscriptions:
+  - Source: Lambda::{p}-fn
+    Subject: {p}/out
+    Target: cloud
+  - Source: cloud
+    Subject: {p}/in
+    Target: Lambda::{p}-fn
+Loggers:
+  - {{Component: GreengrassSystem, Id: sys, Level: INFO, Space: 1024, Type: FileSystem}}
+Connectors:
+  - Id: feedback
+    ConnectorArn: arn:aws:greengrass:us-east-1::/connectors/MLFeedback/versions/1
+    Parameters:
+      FeedbackConfigurationMap: '{{"lowconf": {{"s3-bucket-name": "{p}-feedback", "content-type": "image/jpeg"}}}}'
+"""
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head")
+
+
+def mutating(calls):
+    """{"service:Op": n} -> only the calls that change something."""
+    return {k: v for k, v in calls.items() if not k.split(":", 1)[1].startswith(READ_PREFIXES)}
+
+
+class Project:
+    """A folder with greengrass.yaml, a Lambda package and a model; runs gg inside it."""
+
+    def __init__(self, root, prefix, capsys):
+        self.root, self.prefix, self.capsys = root, prefix, capsys
+        (root / "src").mkdir()
+        (root / "src" / "main.py").write_text("def handler(event, context):\n    return event\n")
+        (root / "model").mkdir()
+        (root / "model" / "model-shapes.json").write_text('[{"shape": [1, 3, 32, 32]}]')
+        self.write(SPEC.format(p=prefix))
+
+    @property
+    def spec_path(self):
+        return str(self.root / "greengrass.yaml")
+
+    def write(self, text):
+        (self.root / "greengrass.yaml").write_text(textwrap.dedent(text))
+
+    def edit(self, old, new):
+        text = (self.root / "greengrass.yaml").read_text()
+        assert old in text, old
+        self.write(text.replace(old, new, 1))
+
+    def gg(self, *args):
+        """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder."""
+        self.capsys.readouterr()
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            code = main(list(args[:1]) + ["-f", self.spec_path] + list(args[1:]))
+        finally:
+            os.chdir(cwd)
+        out = self.capsys.readouterr()
+        return code, out.out + out.err
+
+    def plan_json(self):
+        code, text = self.gg("plan", "--format", "json", "--detailed-exitcode")
+        assert code in (0, 2), text
+        return code, json.loads(text[text.index("{"):text.rindex("}") + 1])
+
+
+@pytest.fixture
+def aws_env(sandbox, monkeypatch):
+    for key, value in sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return sandbox
+
+
+@pytest.fixture
+def project(tmp_path, aws_env, capsys):
+    return Project(tmp_path, aws_env.unique_name("r"), capsys)
+
+
+def list_everything(sandbox, prefix):
+    """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing."""
+    gg, iot = sandbox.boto3_client("greengrass"), sandbox.boto3_client("iot")
+    lam, iam, s3 = sandbox.boto3_client("lambda"), sandbox.boto3_client("iam"), sandbox.boto3_client("s3")
+    found = []
+    found += ["group " + g["Name"] for g in gg.list_groups().get("Groups", [])]
+    for kind in ("core", "device", "function", "resource", "subscription", "logger", "connector"):
+        method = getattr(gg, "list_%s_definitions" % kind)
+        found += ["%s definition %s" % (kind, d.get("Name")) for d in method().get("Definitions", [])]
+    found += ["thing " + t["thingName"] for t in iot.list_things().get("things", [])]
+    found += ["policy " + p["policyName"] for p in iot.list_policies().get("policies", [])]
+    found += ["lambda " + f["FunctionName"] for f in lam.list_functions().get("Functions", [])]
+    found += ["role " + r["RoleName"] for r in iam.list_roles().get("Roles", [])]
+    for bucket in s3.list_buckets().get("Buckets", []):
+        for obj in s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", []):
+            found.append("object s3://%s/%s" % (bucket["Name"], obj["Key"]))
+    return sorted(f for f in found if prefix in f)
+
+
+def full_state(sandbox, prefix):
+    """A comparable picture of everything of this spec in AWS (ids and timestamps left out)."""
+    gg = sandbox.boto3_client("greengrass")
+    state = {"names": list_everything(sandbox, prefix)}
+    for kind in ("core", "function", "resource", "subscription", "logger", "connector"):
+        noun = kind.capitalize() + "Definition"
+        for d in getattr(gg, "list_%s_definitions" % kind)().get("Definitions", []):
+            if prefix in (d.get("Name") or "") and d.get("LatestVersion"):
+                ver = getattr(gg, "get_%s_definition_version" % kind)(
+                    **{noun + "Id": d["Id"], noun + "VersionId": d["LatestVersion"]})["Definition"]
+                for entry in ver.get("Cores", []):
+                    entry.pop("CertificateArn", None)
+                state[d["Name"]] = ver
+    return state
+
+
+@pytest.fixture
+def writes(aws_env):
+    """writes() -> mutating calls the sandbox saw since the last reset_calls()."""
+    return lambda: mutating(aws_env.calls())
+
+
+@pytest.fixture
+def listing(aws_env, project):
+    return lambda: list_everything(aws_env, project.prefix)
+
+
+@pytest.fixture
+def snapshot(aws_env, project):
+    return lambda: full_state(aws_env, project.prefix)
