@@ -4,7 +4,7 @@ GET    /_sandbox/health                      -> {"ok", "pid", "endpoint_url", "m
 GET    /_sandbox/calls[?reset=true]          -> {"calls": {"service:Operation": n}, "total": n}
 DELETE /_sandbox/calls                       -> same, then the counters are zeroed
 GET    /_sandbox/faults                      -> the knobs now
-POST   /_sandbox/faults  {"latency_ms", "throttle_rate", "throttle_every",
+POST   /_sandbox/faults  {"latency_ms", "throttle_rate", "throttle_every", "fail_nth_write",
                           "fail_operations": ["Op[:once|:always]"], "reset": true}  -> the knobs after
 GET    /_sandbox/greengrass/settings         -> {"auto_complete_after": seconds | null}
 POST   /_sandbox/greengrass/settings {"auto_complete_after": seconds | null}

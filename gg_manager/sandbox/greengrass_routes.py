@@ -13,7 +13,7 @@ from . import (
     greengrass_deployments,
     greengrass_errors,
     greengrass_groups,
-    greengrass_initial,
+    greengrass_kinds,
     greengrass_loggers,
     greengrass_subscriptions,
     greengrass_tags,
@@ -36,7 +36,7 @@ def install():
     greengrass_errors.install()
     greengrass_loggers.install()  # before tags: tags wraps the logger/connector create/get/list
     greengrass_groups.install()
-    greengrass_initial.install()
+    greengrass_kinds.install()
     greengrass_deployments.install()
     greengrass_subscriptions.install()
     greengrass_account.install()

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 FAIL_MODES = ("once", "always")
+# operations that only read; every other call counts as a write for fail_nth_write
+READ_PREFIXES = ("Get", "List", "Describe", "Head")
 
 
 class KnobError(ValueError):
@@ -42,9 +44,11 @@ class Knobs:
     throttle_rate: float = 0.0
     throttle_every: int = 0
     fail_operations: dict = field(default_factory=dict)  # name -> "once" | "always"
+    fail_nth_write: int = 0      # the Nth mutating call after arming fails once (fault tests)
     seed: int = None
     calls: Counter = field(default_factory=Counter)
     _seen: int = 0
+    _writes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self):
@@ -58,6 +62,8 @@ class Knobs:
             raise KnobError("throttle_rate must be between 0 and 1")
         if self.throttle_every < 0:
             raise KnobError("throttle_every must be >= 0")
+        if self.fail_nth_write < 0:
+            raise KnobError("fail_nth_write must be >= 0")
         for name, mode in self.fail_operations.items():
             if mode not in FAIL_MODES:
                 raise KnobError("fail mode of %s must be once or always, got %r" % (name, mode))
@@ -81,6 +87,11 @@ class Knobs:
                 if mode == "once":
                     del self.fail_operations[name]
                 return Decision("fail", "Injected failure of %s (sandbox --fail-operation %s:%s)" % (key, name, mode))
+        if self.fail_nth_write and not operation.startswith(READ_PREFIXES):
+            self._writes += 1
+            if self._writes == self.fail_nth_write:
+                self.fail_nth_write = 0
+                return Decision("fail", "Injected failure of %s (sandbox fail_nth_write %d)" % (key, self._writes))
         self._seen += 1
         if self.throttle_every and self._seen % self.throttle_every == 0:
             return Decision("throttle", "Rate exceeded (sandbox --throttle-every %d)" % self.throttle_every)
@@ -96,11 +107,13 @@ class Knobs:
                 "throttle_rate": self.throttle_rate,
                 "throttle_every": self.throttle_every,
                 "fail_operations": dict(self.fail_operations),
+                "fail_nth_write": self.fail_nth_write,
             }
 
     def update(self, changes):
         """Apply a partial update (the JSON body of POST /_sandbox/faults); 'reset': true clears all first."""
-        allowed = {"latency_ms", "throttle_rate", "throttle_every", "fail_operations", "reset"}
+        allowed = {"latency_ms", "throttle_rate", "throttle_every", "fail_operations", "fail_nth_write",
+                   "reset"}
         unknown = set(changes) - allowed
         if unknown:
             raise KnobError("unknown knob(s): %s" % ", ".join(sorted(unknown)))
@@ -110,6 +123,7 @@ class Knobs:
                 if changes.get("reset"):
                     self.latency_ms, self.throttle_rate, self.throttle_every = 0.0, 0.0, 0
                     self.fail_operations = {}
+                    self.fail_nth_write = 0
                 if "latency_ms" in changes:
                     self.latency_ms = float(changes["latency_ms"])
                 if "throttle_rate" in changes:
@@ -119,6 +133,8 @@ class Knobs:
                     self._seen = 0
                 if "fail_operations" in changes:
                     self.fail_operations = _fail_map(changes["fail_operations"])
+                if "fail_nth_write" in changes:
+                    self.fail_nth_write, self._writes = int(changes["fail_nth_write"]), 0
                 self.validate()
             except (TypeError, ValueError) as exc:
                 self.latency_ms, self.throttle_rate, self.throttle_every, self.fail_operations = old

@@ -127,3 +127,17 @@ def test_moto_kinds_without_initial_version(gg, kind):
     assert created["LatestVersion"] == ""
     versions = getattr(gg, "list_%s_definition_versions" % kind)(**{K + "DefinitionId": created["Id"]})
     assert versions["Versions"] == []
+
+
+@pytest.mark.parametrize("kind,key,entries", [
+    ("core", "Cores", []), ("device", "Devices", []), ("function", "Functions", []),
+    ("resource", "Resources", []),
+    ("subscription", "Subscriptions", [{"Id": "s", "Source": "cloud", "Subject": "a/b", "Target": "GGShadowService"}]),
+])
+def test_new_version_becomes_latest(gg, kind, key, entries):
+    K = kind.capitalize()
+    created = getattr(gg, "create_%s_definition" % kind)(InitialVersion={key: entries})
+    version = getattr(gg, "create_%s_definition_version" % kind)(**{K + "DefinitionId": created["Id"], key: entries})
+    got = getattr(gg, "get_%s_definition" % kind)(**{K + "DefinitionId": created["Id"]})
+    assert (got["LatestVersion"], got["LatestVersionArn"]) == (version["Version"], version["Arn"])
+    assert got["LastUpdatedTimestamp"] >= created["LastUpdatedTimestamp"]
