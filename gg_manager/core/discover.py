@@ -49,6 +49,8 @@ class Discovery:
         self.sandbox_url = sandbox_url
         self._core_of_version = {}  # group version ARN or id -> bool (versions never change)
         self.group_id = None
+        self.full_scan_every = 10   # polls; between them only the known group is read
+        self._polls = 0
 
     def _sandbox_deployments(self, group_id):
         url = "%s/_sandbox/greengrass/deployments?groupId=%s" % (self.sandbox_url.rstrip("/"), group_id)
@@ -77,10 +79,21 @@ class Discovery:
             self._core_of_version[key] = found
         return self._core_of_version[key]
 
+    def _groups(self):
+        self._polls += 1
+        if self.group_id and self._polls % self.full_scan_every:
+            try:
+                group = self.gg.get_group(GroupId=self.group_id)
+                return [{"Id": group["Id"], "Name": group.get("Name", ""),
+                         "LatestVersion": group.get("LatestVersion")}]
+            except Exception:  # noqa: BLE001 - gone or unreadable: look at every group
+                self.group_id = None
+        return list(_pages(self.gg.list_groups, "Groups"))
+
     def newest(self):
         """The newest deployment of this core's group, or None when it has none yet."""
         best = None
-        for group in _pages(self.gg.list_groups, "Groups"):
+        for group in self._groups():
             deployments = self.deployments(group["Id"])
             if not deployments:
                 continue

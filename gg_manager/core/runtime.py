@@ -30,6 +30,7 @@ FINAL = ("Success", "Failure")
 
 class Core:
     def __init__(self, config, work_dir, poll_interval=1.0, ready_timeout=120.0, mqtt=True, python=None):
+        self.stop_event = threading.Event()
         self.config = config
         self.work_dir = os.path.abspath(work_dir)
         self.poll_interval = poll_interval
@@ -76,6 +77,7 @@ class Core:
 
     def run(self, stop_event, once=False):
         """Poll and apply until stop_event is set; with once, return after the first apply (True = Success)."""
+        self.stop_event = stop_event
         waiting_logged = False
         while not stop_event.is_set():
             try:
@@ -140,7 +142,12 @@ class Core:
         deadline = time.monotonic() + self.ready_timeout
         failures = []
         for proc in pinned:
-            state = proc.wait_started(max(0.0, deadline - time.monotonic()))
+            state = proc.wait_started(0)
+            while state == "starting" and time.monotonic() < deadline and not self.stop_event.is_set():
+                state = proc.wait_started(min(0.5, max(0.0, deadline - time.monotonic())))
+            if self.stop_event.is_set():
+                log.info("stopping before deployment %s finished starting", deployment.deployment_id)
+                return None
             if state == "failed":
                 failures.append((proc, proc.error or "%s failed to start" % proc.name))
             elif state != "ready":
