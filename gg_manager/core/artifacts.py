@@ -126,7 +126,10 @@ class Artifacts:
                 return body.read()
             except Exception as exc:  # noqa: BLE001
                 errors.append("s3 get_object s3://%s/%s: %s" % (where[0], where[1], exc))
-        raise ArtifactError("Lambda %s: cannot download its code: %s" % (function_arn, "; ".join(errors)))
+        hint = ""
+        if where and self.custom_endpoint:
+            hint = (" (the endpoint's S3 must hold the code at s3://%s/%s, where AWS keeps it)" % where)
+        raise ArtifactError("Lambda %s: cannot download its code: %s%s" % (function_arn, "; ".join(errors), hint))
 
     # -- ML models --------------------------------------------------------------------
     def model_uri(self, kind, data):
