@@ -181,3 +181,19 @@ def test_ipc_refuses_requests_without_a_token():
 def test_client_context_round_trip():
     raw = encode_client_context({"subject": "s", "source": "cloud"})
     assert json.loads(base64.b64decode(raw)) == {"custom": {"subject": "s", "source": "cloud"}}
+
+
+def test_runtime_shims_run_on_the_lambda_pythons():
+    """The shims load inside Lambda processes: python3.7 at the oldest, like lambdas/."""
+    vermin = os.path.join(os.path.dirname(sys.executable), "vermin")
+    if not os.path.exists(vermin):
+        pytest.skip("vermin is not installed")
+    result = subprocess.run([vermin, "-t=3.7-", "--no-tips", "--violations", lambdas.SHIMS],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gg_lists_the_core_command():
+    result = subprocess.run([sys.executable, "-m", "gg_manager.cli", "core", "run", "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--work-dir" in result.stdout and "gg core run --once" in result.stdout

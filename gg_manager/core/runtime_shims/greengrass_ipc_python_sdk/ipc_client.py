@@ -11,11 +11,8 @@ import json
 import logging
 import os
 
-try:
-    from urllib.error import HTTPError, URLError
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover - Python 2
-    from urllib2 import HTTPError, Request, URLError, urlopen
+from urllib.error import HTTPError, URLError
+from urllib.request import Request, urlopen
 
 from greengrass_common.common_log_appender import local_cloudwatch_handler
 from greengrass_common.env_vars import AUTH_TOKEN
