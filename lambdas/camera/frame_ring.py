@@ -32,16 +32,16 @@ class FrameRing(object):
         ok, data = cv2.imencode(".jpg", frame, self.params)
         if not ok:
             raise ValueError("JPEG encoding failed for frame {}".format(frame_id))
+        while len(self.paths) >= self.size:     # make room first: never more than `size` files
+            old = self.paths.popleft()
+            try:
+                os.remove(old)
+            except OSError:
+                pass
         path = self.path_for(frame_id)
         tmp = os.path.join(self.folder, ".frame-{:09d}.tmp".format(frame_id))
         with open(tmp, "wb") as f:
             f.write(data.tobytes())
         os.replace(tmp, path)
         self.paths.append(path)
-        while len(self.paths) > self.size:
-            old = self.paths.popleft()
-            try:
-                os.remove(old)
-            except OSError:
-                pass
         return path
