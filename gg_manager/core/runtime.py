@@ -133,6 +133,9 @@ class Core:
             message = "could not read the group version: %s" % exc
             return finish("Failure", message, [{"DetailedErrorCode": "GroupReadFailure",
                                                 "DetailedErrorMessage": message}])
+        for connector in group.connectors:
+            log.warning("connector %s (%s) is not run by the local core", connector.get("Id"),
+                        connector.get("ConnectorArn"))
         self.stop_lambdas()
         processes = [self._process(f, code[f["FunctionArn"]], mapped) for f in group.functions]
         self._install(processes, group.subscriptions, {p.arn: p for p in processes})
