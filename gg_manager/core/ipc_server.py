@@ -74,6 +74,7 @@ class IPCServer:
         self._queues = {}
         self._results = {}
         self._waiting = set()
+        self._running = {}  # arn -> (invocation id, monotonic start) of the item a Lambda is handling
         self._results_cond = threading.Condition()
         self._lock = threading.Lock()
         self._functions = set()
@@ -110,6 +111,7 @@ class IPCServer:
             self._functions = set(arns)
             self.timeouts = dict(timeouts or {})
             old, self._queues = list(self._queues.values()), {}
+            self._running = {}
         for queue in old:
             with queue.cond:
                 queue.cond.notify_all()
@@ -164,7 +166,25 @@ class IPCServer:
                 with self._lock:
                     if self._queues.get(arn) is not queue:
                         return None  # a new deployment replaced this queue
-            return queue.items.popleft()
+            item = queue.items.popleft()
+        with self._lock:
+            self._running[arn] = (item.invocation_id, time.monotonic())
+        return item
+
+    def running(self):
+        """{arn: (invocation id, seconds since the Lambda took it)} for work not yet answered."""
+        now = time.monotonic()
+        with self._lock:
+            return {arn: (inv, now - t) for arn, (inv, t) in self._running.items()}
+
+    def finished(self, arn, invocation_id=None):
+        """Forget arn's running item (that one only, when invocation_id is given); returns its id."""
+        with self._lock:
+            current = self._running.get(arn, (None,))[0]
+            if current is not None and invocation_id in (None, current):
+                del self._running[arn]
+                return current
+        return None
 
     def requeue(self, arn, item):
         """Put an item back at the front (its poller vanished before it got it)."""
@@ -289,8 +309,9 @@ def _handler_class(server):
                 self._reply(404, ("no function %s in this deployment" % arn).encode())
                 return
             if work:
-                server.post_result(self.headers.get("X-Amz-InvocationId", ""), body,
-                                   self.headers.get("X-Amz-Function-Error", ""))
+                invocation_id = self.headers.get("X-Amz-InvocationId", "")
+                server.finished(known, invocation_id)
+                server.post_result(invocation_id, body, self.headers.get("X-Amz-Function-Error", ""))
                 self._reply(200)
                 return
             context = self.headers.get("X-Amz-Client-Context", "")

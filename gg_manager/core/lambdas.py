@@ -130,6 +130,16 @@ class LambdaProcess:
             self._restart_timer.start()
         log.info("restarting %s in %.1fs (restart %d)", self.arn, delay, self.restarts)
 
+    def kill(self):
+        """End the process now (an overrun); the exit is handled like a crash."""
+        with self._lock:
+            proc = self.proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def stop(self, timeout=5.0):
         with self._lock:
             self._stopping = True

@@ -63,6 +63,7 @@ class Core:
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self):
+        threading.Thread(target=self._watchdog, name="gg-timeouts", daemon=True).start()
         self.ipc.start()
         log.info("IPC listening on %s:%d; work dir %s", self.ipc.host, self.ipc.port, self.work_dir)
         if self.cloud:
@@ -70,6 +71,7 @@ class Core:
         return self
 
     def stop(self):
+        self.stop_event.set()
         self.stop_lambdas()
         if self.cloud:
             self.cloud.stop()
@@ -202,6 +204,21 @@ class Core:
         for proc in processes:
             proc.stop()
 
+    def _watchdog(self):
+        """An invocation past its function's Timeout fails (Unhandled) and its process is killed
+        and started again, as a Greengrass core does with a worker that overruns."""
+        while not self.stop_event.wait(0.25):
+            for arn, (invocation_id, age) in self.ipc.running().items():
+                proc = self.processes.get(arn)
+                limit = float(proc.env["AWS_LAMBDA_FUNCTION_TIMEOUT"]) if proc else None
+                if proc is None or age <= limit:
+                    continue
+                log.error("%s: invocation %s timed out after %.0fs; restarting the Lambda", arn, invocation_id, limit)
+                self.ipc.finished(arn, invocation_id)
+                self.ipc.post_result(invocation_id, ('{"errorMessage": "Task timed out after %.2f seconds"}'
+                                                     % limit).encode(), "Unhandled")
+                proc.kill()
+
     # -- callbacks -------------------------------------------------------------------
     def _on_runtime(self, arn, state, error):
         proc = self.processes.get(arn)
@@ -213,6 +230,9 @@ class Core:
     def _on_exit(self, proc, code):
         if self.processes.get(proc.arn) is not proc:
             return
+        lost = self.ipc.finished(proc.arn)
+        if lost:  # a RequestResponse caller gets an answer now rather than at its timeout
+            self.ipc.post_result(lost, b'{"errorMessage": "the Lambda process exited"}', "Unhandled")
         if proc.pinned and proc.state == "crashed":
             proc.restart_later()
         elif not proc.pinned and self.ipc.pending(proc.arn):

@@ -146,3 +146,20 @@ def test_lambda_to_lambda_shadow_and_on_demand_invoke(group_builder, core, mqtt)
     mqtt.publish("t/%s/in" % b.uid, {"n": 3, "invoke": z["FunctionArn"]})
     body = mqtt.wait_for(out, lambda m: m.get("marker") == "a" and "invoked" in m)
     assert body["invoked"]["event"] == {"from": "invoke"} and body["invoked"]["marker"] == "z"
+
+
+def test_invocation_past_its_timeout_restarts_the_lambda(group_builder, core, mqtt, tmp_path):
+    b = group_builder
+    out = "t/%s/out" % b.uid
+    started = tmp_path / "started.txt"
+    fn = b.function("echo", ECHO, env={"OUT_TOPIC": out, "STARTED_FILE": str(started)}, timeout=1)
+    dep = b.deploy([fn], [("cloud", "t/%s/in" % b.uid, fn), (fn, out, "cloud")])
+    mqtt.subscribe(out)
+    core.start(b)
+    assert b.wait_status(dep, core=core)["DeploymentStatus"] == "Success"
+    mqtt.publish("t/%s/in" % b.uid, {"sleep": 30, "n": 1})
+    mqtt.publish("t/%s/in" % b.uid, {"n": 2})
+    body = mqtt.wait_for(out, lambda m: m["event"] == {"n": 2}, timeout=20)
+    pids = [int(p) for p in started.read_text().split()]
+    assert len(pids) == 2 and body["pid"] == pids[1] and not _alive(pids[0])
+    assert not [m for t, m in mqtt.messages if b'"sleep"' in m]

@@ -1,11 +1,12 @@
 """Test Lambda: answers every event on OUT_TOPIC through the real greengrasssdk.
 
-Event keys: "crash" -> the process dies; "forward_to": TOPIC -> publishes the event there
+Event keys: "crash" -> the process dies; "sleep": S -> overruns a short Timeout; "forward_to": TOPIC -> publishes the event there
 (Lambda -> Lambda); "shadow": STATE -> update then get this thing's shadow via the SDK;
 "invoke": ARN -> a RequestResponse lambda invoke of that function.
 """
 import json
 import os
+import time
 
 import greengrasssdk
 
@@ -28,6 +29,8 @@ def function_handler(event, context):
     custom = context.client_context.custom or {}
     if isinstance(event, dict) and event.get("crash"):
         os._exit(7)
+    if isinstance(event, dict) and event.get("sleep"):
+        time.sleep(event["sleep"])
     reply = {
         "event": event if not isinstance(event, bytes) else event.decode("utf-8", "replace"),
         "subject": custom.get("subject"),
