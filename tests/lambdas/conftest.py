@@ -6,19 +6,14 @@ import sys
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-INFERENCE_DIR = os.path.join(ROOT, "lambdas", "inference")
-CAMERA_DIR = os.path.join(ROOT, "lambdas", "camera")
-FAKE_CORE_DIR = os.path.join(HERE, "fake_core")
-
-for path in (HERE, INFERENCE_DIR, CAMERA_DIR):
+# The Lambdas import their modules flat (the zip root is on their path), so do the tests.
+for path in (HERE, os.path.join(os.path.dirname(os.path.dirname(HERE)), "lambdas", "inference"),
+             os.path.join(os.path.dirname(os.path.dirname(HERE)), "lambdas", "camera")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
 import lambda_models  # noqa: E402
-
-MY_ARN = "arn:aws:lambda:us-east-1:123456789012:function:gg-inference:live"
-ROUTER_ARN = "arn:aws:lambda:::function:GGRouter"
+from lambda_paths import FAKE_CORE_DIR, MY_ARN, ROUTER_ARN  # noqa: E402
 
 
 @pytest.fixture(scope="session")

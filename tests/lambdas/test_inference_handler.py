@@ -12,7 +12,7 @@ import pytest
 import backends
 import inference_config
 import lambda_models
-from conftest import FAKE_CORE_DIR, INFERENCE_DIR, MY_ARN, ROUTER_ARN
+from lambda_paths import FAKE_CORE_DIR, INFERENCE_DIR, MY_ARN, ROUTER_ARN
 
 OUT, ERR = "test/infer/out", "test/infer/err"
 
