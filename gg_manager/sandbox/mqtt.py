@@ -33,7 +33,7 @@ class MqttBroker:
         }
 
     def start(self, timeout=15):
-        logging.getLogger("amqtt").setLevel(logging.WARNING)
+        logging.getLogger("amqtt").setLevel(logging.ERROR)  # e.g. "password-file not found": anonymous on purpose
         logging.getLogger("transitions").setLevel(logging.WARNING)
         self._thread = threading.Thread(target=self._run, name="mqtt-broker", daemon=True)
         self._thread.start()
