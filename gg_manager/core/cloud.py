@@ -36,7 +36,7 @@ class CloudBridge:
         self._lock = threading.Lock()
         self.connected = threading.Event()
 
-    def start(self, timeout=10.0):
+    def start(self, timeout=3.0):
         self.client.connect_async(self.host, self.port, keepalive=60)
         self.client.loop_start()
         if not self.connected.wait(timeout):

@@ -80,14 +80,16 @@ class Core:
     def run(self, stop_event, once=False):
         """Poll and apply until stop_event is set; with once, return after the first apply (True = Success)."""
         self.stop_event = stop_event
-        waiting_logged = False
+        waiting_logged, last_error = False, None
         while not stop_event.is_set():
             try:
                 deployment = self.discovery.newest()
+                last_error = None
             except Exception as exc:  # noqa: BLE001 - the endpoint may be down for a while
-                log.warning("cannot read deployments: %s", exc)
-                deployment = None
-            if deployment is None and not waiting_logged:
+                if str(exc) != last_error:  # once per distinct problem, not every poll
+                    log.warning("cannot read deployments (retrying every %ss): %s", self.poll_interval, exc)
+                last_error, deployment = str(exc), None
+            if deployment is None and last_error is None and not waiting_logged:
                 log.info("no deployment of a group with core %s yet; waiting", self.config.thing_arn)
                 waiting_logged = True
             if deployment and (self.applied is None or deployment.deployment_id != self.applied.deployment_id):
