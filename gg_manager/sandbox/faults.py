@@ -18,6 +18,8 @@ KNOBS = Knobs()
 _ERRORS = {
     "throttle": ("ThrottlingException", 400),
     "fail": ("InternalServerErrorException", 500),
+    # a call that failed for good: 400 with a code botocore does not retry (fail_nth_write)
+    "fail_final": ("InjectedFailure", 400),
 }
 
 
@@ -44,6 +46,8 @@ def install(knobs=None):
         except Exception:  # an unknown route: let moto answer as it would
             operation = None
         if operation:
+            # moto would match the route again (call_action, serialized); once is enough
+            self._get_action = lambda: operation
             decision = KNOBS.on_call(self.boto3_service_name or self.service_name, operation)
             if decision.kind:
                 code, status = _ERRORS[decision.kind]

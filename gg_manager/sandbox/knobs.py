@@ -91,7 +91,8 @@ class Knobs:
             self._writes += 1
             if self._writes == self.fail_nth_write:
                 self.fail_nth_write = 0
-                return Decision("fail", "Injected failure of %s (sandbox fail_nth_write %d)" % (key, self._writes))
+                return Decision("fail_final", "Injected failure of %s (sandbox fail_nth_write %d)"
+                                % (key, self._writes))
         self._seen += 1
         if self.throttle_every and self._seen % self.throttle_every == 0:
             return Decision("throttle", "Rate exceeded (sandbox --throttle-every %d)" % self.throttle_every)

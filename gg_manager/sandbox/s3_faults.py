@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 from werkzeug.wrappers import Response
 
 _SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
-_ERRORS = {"throttle": ("SlowDown", 503), "fail": ("InternalError", 500)}
+_ERRORS = {"throttle": ("SlowDown", 503), "fail": ("InternalError", 500),
+           "fail_final": ("InjectedFailure", 400)}
 
 
 def service_of(environ):
