@@ -7,6 +7,8 @@ import argparse
 import importlib
 import sys
 
+import botocore.exceptions
+
 from gg_manager import __version__
 from gg_manager.errors import GGError
 
@@ -45,6 +47,10 @@ def main(argv=None) -> int:
     except GGError as exc:
         print("error: %s" % exc, file=sys.stderr)
         return exc.exit_code
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        from gg_manager.aws.session import describe_error
+        print("error: %s" % describe_error(exc), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -161,10 +161,19 @@ def _discover_group(ctx, desired_group, groups_by_name, defs_by_name) -> ActualG
     if desired_group.role:
         actual.role = _discover_role(ctx, desired_group.role.name, desired_group.role.policy_name)
     if actual.group:
-        assoc = missing(gg.get_associated_role, GroupId=actual.group["Id"])
-        actual.associated_role_arn = (assoc or {}).get("RoleArn")
+        actual.associated_role_arn = _associated_role(gg, actual.group["Id"])
         actual.old_cores = _old_cores(gg, actual, desired_group)
     return actual
+
+
+def _associated_role(gg, group_id):
+    """The group's role ARN; AWS answers BadRequestException when the group has none."""
+    try:
+        return gg.get_associated_role(GroupId=group_id).get("RoleArn")
+    except Exception as exc:
+        if error_code(exc) in NOT_FOUND or error_code(exc) == "BadRequestException":
+            return None
+        raise
 
 
 def _definition(gg, kind, found) -> ActualDefinition:

@@ -17,7 +17,7 @@ Cores:
     config_path: ./config
     SyncShadow: true
 Models:
-  - Id: model
+  - Id: {p}-model
     DestinationPath: /ml/model
     Source: ./model
 Resources:
@@ -38,14 +38,16 @@ Lambdas:
       Pinned: true
       Environment:
         ResourceAccessPolicies:
-          - {{ResourceId: model, Permission: ro}}
+          - {{ResourceId: {p}-model, Permission: ro}}
           - {{ResourceId: frames, Permission: rw}}
         Variables: {{OUTPUT_TOPIC: {p}/out}}
 Subscriptions:
-  - Source: Lambda::{p}-fn
+  - Id: out
+    Source: Lambda::{p}-fn
     Subject: {p}/out
     Target: cloud
-  - Source: cloud
+  - Id: in
+    Source: cloud
     Subject: {p}/in
     Target: Lambda::{p}-fn
 Loggers:
@@ -119,6 +121,12 @@ def project(tmp_path, aws_env, capsys):
     return Project(tmp_path, aws_env.unique_name("r"), capsys)
 
 
+@pytest.fixture
+def new_project(tmp_path_factory, aws_env, capsys):
+    """new_project() -> another Project with its own folder and names."""
+    return lambda: Project(tmp_path_factory.mktemp("p"), aws_env.unique_name("r"), capsys)
+
+
 def list_everything(sandbox, prefix):
     """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing."""
     gg, iot = sandbox.boto3_client("greengrass"), sandbox.boto3_client("iot")
@@ -168,3 +176,14 @@ def listing(aws_env, project):
 @pytest.fixture
 def snapshot(aws_env, project):
     return lambda: full_state(aws_env, project.prefix)
+
+
+def normalized(state, prefix):
+    """The state with this project's unique prefix replaced, so two projects compare equal."""
+    return json.loads(json.dumps(state, sort_keys=True).replace(prefix, "P"))
+
+
+@pytest.fixture
+def converged_state(aws_env):
+    """converged_state(project) -> the project's full AWS state, prefix-normalized."""
+    return lambda p: normalized(full_state(aws_env, p.prefix), p.prefix)
