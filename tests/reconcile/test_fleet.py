@@ -1,0 +1,56 @@
+"""A fleet spec: groups applied concurrently; one group's failure leaves the others whole."""
+import json
+
+FLEET = """\
+Defaults:
+  Lambdas:
+    - name: {p}-fn
+      handler: main.handler
+      package: src
+      alias: live
+      greengrassConfig: {{MemorySize: 131072, Timeout: 10, Pinned: true}}
+  Subscriptions:
+    - Id: out
+      Source: Lambda::{p}-fn
+      Subject: {p}/out
+      Target: cloud
+Groups:
+{groups}
+"""
+
+
+def fleet_text(prefix, n):
+    entries = "".join("  - Group: {name: %s-g%d}\n    Cores: [{name: %s-core%d}]\n" % (prefix, i, prefix, i)
+                      for i in range(n))
+    return FLEET.format(p=prefix, groups=entries)
+
+
+def test_fleet_apply_one_group_fails_others_complete(new_project, aws_env, writes):
+    reference = new_project()
+    reference.write(fleet_text(reference.prefix, 4))
+    aws_env.reset_calls()
+    assert reference.gg("apply")[0] == 0
+    total = sum(writes().values())
+
+    project = new_project()
+    project.write(fleet_text(project.prefix, 4))
+    aws_env.set_faults(fail_nth_write=total - 1)     # the last groups are finishing
+    try:
+        code, out = project.gg("apply")
+    finally:
+        aws_env.clear_faults()
+    assert code == 1
+    assert "error: apply failed; re-run `gg apply` to finish:" in out
+    failed = [line for line in out.splitlines() if line.startswith("  group ")]
+    assert len(failed) == 1 and "Injected failure" in failed[0], out
+    code, text = project.gg("plan", "--format", "json", "--detailed-exitcode")
+    plan = json.loads(text[text.index("{"):text.rindex("}") + 1])
+    assert code == 2
+    assert len({c["group"] for c in plan["changes"]}) == 1      # only the failed group has work left
+    assert project.gg("apply")[0] == 0
+    assert project.plan_json()[0] == 0
+    gg = aws_env.boto3_client("greengrass")
+    groups = [g for g in gg.list_groups()["Groups"] if g["Name"].startswith(project.prefix)]
+    assert len(groups) == 4 and all(g.get("LatestVersion") for g in groups)
+    versions = {g["Name"]: len(gg.list_group_versions(GroupId=g["Id"])["Versions"]) for g in groups}
+    assert set(versions.values()) == {1}, versions          # one group version per group, even after the retry
