@@ -5,7 +5,8 @@ GET    /_sandbox/calls[?reset=true]          -> {"calls": {"service:Operation": 
 DELETE /_sandbox/calls                       -> same, then the counters are zeroed
 GET    /_sandbox/faults                      -> the knobs now
 POST   /_sandbox/faults  {"latency_ms", "throttle_rate", "throttle_every", "fail_nth_write",
-                          "fail_operations": ["Op[:once|:always]"], "reset": true}  -> the knobs after
+                          "fail_operations": ["Op[:once|:always]"], "fail_nth_write": N,
+                          "reset": true}  -> the knobs after
 GET    /_sandbox/greengrass/settings         -> {"auto_complete_after": seconds | null}
 POST   /_sandbox/greengrass/settings {"auto_complete_after": seconds | null}
 GET    /_sandbox/greengrass/deployments[?groupId=&status=]   -> {"Deployments": [...]}
