@@ -138,12 +138,14 @@ class Knobs:
                     self.fail_nth_write, self._writes = int(changes["fail_nth_write"]), 0
                 self.validate()
             except (TypeError, ValueError) as exc:
-                self.latency_ms, self.throttle_rate, self.throttle_every, self.fail_operations = old
+                (self.latency_ms, self.throttle_rate, self.throttle_every, self.fail_operations,
+                 self.fail_nth_write) = old
                 raise KnobError(str(exc)) from None
         return self.snapshot()
 
     def snapshot_unlocked(self):
-        return self.latency_ms, self.throttle_rate, self.throttle_every, dict(self.fail_operations)
+        return (self.latency_ms, self.throttle_rate, self.throttle_every, dict(self.fail_operations),
+                self.fail_nth_write)
 
     def call_counts(self, reset=False):
         with self._lock:

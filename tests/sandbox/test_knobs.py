@@ -133,3 +133,10 @@ def test_s3_calls_are_counted_and_faulted(sandbox):
         with pytest.raises(ClientError) as exc:
             s3.get_object(Bucket=bucket, Key="k")
         assert error_of(exc)[:2] == ("SlowDown", 503)
+
+
+def test_refused_update_changes_nothing():
+    knobs = Knobs(latency_ms=5, fail_nth_write=2)
+    with pytest.raises(KnobError):
+        knobs.update({"reset": True, "throttle_rate": 7})
+    assert knobs.snapshot()["latency_ms"] == 5 and knobs.snapshot()["fail_nth_write"] == 2
