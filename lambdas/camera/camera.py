@@ -28,12 +28,31 @@ def publish(topic, payload):
     client.publish(topic=topic, payload=payload)
 
 
-settings = Settings.from_env()
-loop = CameraLoop(settings, publish, open_source)
-if settings.autostart:
-    loop.start()
-    log.info("camera capture started: source=%s fps=%s ring=%s in-flight=%s", settings.source,
-             settings.fps, settings.ring_size, settings.max_in_flight)
+def _start():
+    try:
+        settings = Settings.from_env()
+        loop = CameraLoop(settings, publish, open_source)
+    except Exception as err:  # keep the container alive and say why on every event
+        log.exception("camera setup failed")
+        reason = "camera setup failed: {}: {}".format(type(err).__name__, err)
+        _report_setup_error(reason)
+        return None, reason
+    if settings.autostart:
+        loop.start()
+        log.info("camera capture started: source=%s fps=%s ring=%s in-flight=%s", settings.source,
+                 settings.fps, settings.ring_size, settings.max_in_flight)
+    return loop, None
+
+
+def _report_setup_error(reason):
+    topic = os.environ.get("STATUS_TOPIC", "").strip() or "gg/camera/status"
+    try:
+        publish(topic, json.dumps({"error": reason, "kind": "setup"}).encode("utf-8"))
+    except Exception:
+        log.exception("could not publish the setup error")
+
+
+loop, setup_error = _start()
 
 
 def _as_dict(event):
@@ -51,6 +70,9 @@ def _as_dict(event):
 
 
 def function_handler(event, context):
+    if loop is None:
+        _report_setup_error(setup_error)
+        return {"error": setup_error, "kind": "setup"}
     message = _as_dict(event)
     if "frame_id" in message and ("prediction" in message or "error" in message):
         freed = loop.ack(message["frame_id"])
@@ -60,4 +82,5 @@ def function_handler(event, context):
 
 def stop():
     """Stop capturing (used by tests and a clean shutdown)."""
-    loop.stop()
+    if loop is not None:
+        loop.stop()

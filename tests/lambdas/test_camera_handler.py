@@ -124,3 +124,10 @@ def test_camera_frames_flow_through_inference(load_lambda, tmp_path, classifier_
         assert result["frame_id"] == reference["frame_id"] and result["filepath"] == reference["filepath"]
         assert camera.loop.step() == "dropped"
         assert camera.function_handler(result, None)["freed"]
+
+
+def test_bad_settings_are_reported_and_the_container_stays_up(load_lambda, tmp_path):
+    camera, ipc = load_lambda("camera", **camera_env(tmp_path, "0", CAPTURE_FPS="fast"))
+    answer = camera.function_handler({}, None)
+    assert answer["kind"] == "setup" and "CAPTURE_FPS" in answer["error"]
+    assert [m["kind"] for m in payloads(ipc, STATUS)] == ["setup", "setup"]
