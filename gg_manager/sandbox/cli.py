@@ -47,6 +47,10 @@ def register(subparsers):
     _state_dir_option(status)
     status.set_defaults(func=cmd_status)
 
+    reset = sub.add_parser("reset", help="forget every AWS resource, knob and call count (the server keeps running)")
+    _state_dir_option(reset)
+    reset.set_defaults(func=cmd_reset)
+
     env = sub.add_parser("env", help="print export lines for the running sandbox: eval \"$(gg sandbox env)\"")
     env.add_argument("--format", choices=("sh", "json"), default="sh")
     _state_dir_option(env)
@@ -104,12 +108,23 @@ def cmd_status(args):
     return 0 if status["running"] else 3
 
 
-def cmd_env(args):
+def cmd_reset(args):
+    sandbox = _running(args)
+    sandbox.api("/_sandbox/reset", {})
+    print("sandbox reset: no AWS resources, knobs cleared")
+    return 0
+
+
+def _running(args):
     sandbox = process.read_sandbox(args.state_dir)
     if not sandbox:
         raise GGError("no sandbox is running from %s; start one with `gg sandbox start`"
                       % (args.state_dir or process.default_state_dir()))
-    env = sandbox.env()
+    return sandbox
+
+
+def cmd_env(args):
+    env = _running(args).env()
     if args.format == "json":
         print(json.dumps(env, indent=1, sort_keys=True))
     else:

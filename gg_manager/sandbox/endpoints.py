@@ -7,6 +7,7 @@ GET    /_sandbox/faults                      -> the knobs now
 POST   /_sandbox/faults  {"latency_ms", "throttle_rate", "throttle_every", "fail_nth_write",
                           "fail_operations": ["Op[:once|:always]"], "fail_nth_write": N,
                           "reset": true}  -> the knobs after
+POST   /_sandbox/reset                       -> every AWS resource, knob and counter back to a fresh start
 GET    /_sandbox/greengrass/settings         -> {"auto_complete_after": seconds | null}
 POST   /_sandbox/greengrass/settings {"auto_complete_after": seconds | null}
 GET    /_sandbox/greengrass/deployments[?groupId=&status=]   -> {"Deployments": [...]}
@@ -72,6 +73,14 @@ class SandboxApp:
         path, method = request.path.rstrip("/"), request.method
         if path == "/_sandbox/health":
             return _json(dict(self.info, ok=True))
+        if path == "/_sandbox/reset" and method == "POST":
+            from moto.moto_api._internal.models import moto_api_backend
+
+            moto_api_backend.reset()
+            deployments.forget_all()
+            self.knobs.update({"reset": True})
+            self.knobs.call_counts(reset=True)
+            return _json({"reset": True})
         if path == "/_sandbox/calls":
             reset = method == "DELETE" or request.args.get("reset") in ("1", "true")
             counts = self.knobs.call_counts(reset=reset)

@@ -154,6 +154,12 @@ def all_deployments(group_id=None, status=None):
     return [i for i in items if status in (None, i["DeploymentStatus"])]
 
 
+def forget_all():
+    """Drop the deployment index (after moto's state was reset)."""
+    with _LOCK:
+        _INDEX.clear()
+
+
 def install():
     if getattr(GreengrassBackend.reset_deployments, "_gg_sandbox", False):
         return

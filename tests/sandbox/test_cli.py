@@ -119,3 +119,21 @@ def test_sandbox_exits_with_its_parent(tmp_path):
             break
         time.sleep(0.1)
     assert not process._alive(pid)
+
+
+def test_reset_forgets_resources_and_knobs(tmp_path):
+    sb = process.start_sandbox(port=0, mqtt=False, state_dir=str(tmp_path), exit_with_parent=True)
+    try:
+        import boto3
+
+        gg = boto3.client("greengrass", endpoint_url=sb.endpoint_url, region_name="us-east-1",
+                          aws_access_key_id="k", aws_secret_access_key="s")
+        gg.create_group(Name="before-reset")
+        sb.api("/_sandbox/faults", {"latency_ms": 1})
+        result = _gg(["sandbox", "reset"], tmp_path)
+        assert "reset" in result.stdout
+        assert gg.list_groups()["Groups"] == []
+        assert sb.api("/_sandbox/faults")["latency_ms"] == 0
+        assert sb.api("/_sandbox/calls")["calls"] == {"greengrass:ListGroups": 1}
+    finally:
+        sb.stop()
