@@ -182,3 +182,17 @@ def test_feedback_store_is_bounded_in_files_and_bytes(tmp_path):
     again.add(b"x", "jpeg", {"i": 9})
     assert len([p for p in os.listdir(str(tmp_path)) if p.endswith(".jpg")]) == 3
     shutil.rmtree(str(tmp_path / "b"))
+
+
+def test_published_probabilities_are_rounded_but_ranking_uses_full_precision():
+    result, best = postprocess.classification([np.array([[0.123456789, 0.123456701, 0.75308651]])], None, 3, 6)
+    assert result["prediction"] == [0.123457, 0.123457, 0.753087]
+    assert [t["index"] for t in result["top"]] == [2, 0, 1] and best == pytest.approx(0.75308651)
+
+
+def test_cpu_threads_caps_the_runtime_threads(monkeypatch):
+    import backends
+    monkeypatch.setenv("OMP_NUM_THREADS", "unset")     # recorded, so restored after the test
+    monkeypatch.setenv("TVM_NUM_THREADS", "unset")
+    backends.limit_cpu_threads(settings(CPU_THREADS=1))
+    assert os.environ["OMP_NUM_THREADS"] == "1" and os.environ["TVM_NUM_THREADS"] == "1"
