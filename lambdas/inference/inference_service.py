@@ -16,7 +16,6 @@ from feedback import FeedbackStore
 from publisher import Publisher
 
 log = logging.getLogger(__name__)
-STAGES = ("decode", "preprocess", "forward", "postprocess", "publish")
 
 
 def _ms(seconds):
