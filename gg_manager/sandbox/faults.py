@@ -6,6 +6,7 @@ throttle looks like AWS's to botocore in every protocol (rest-json, json, query)
 modes both retry. A failed operation is `InternalServerErrorException`, HTTP 500.
 S3 has its own dispatch in moto: s3_faults.py does the same for it in the WSGI app.
 """
+import threading
 import warnings
 
 from moto.core.exceptions import ServiceException
@@ -14,6 +15,10 @@ from moto.core.responses import ActionResult, BaseResponse
 from .knobs import Knobs
 
 KNOBS = Knobs()
+# moto's backends are plain dicts; concurrent requests (a parallel fleet rollout)
+# could change one while another lists it. Operations run one at a time; the
+# added latency is slept outside the lock so it still overlaps.
+_MOTO_LOCK = threading.RLock()
 
 _ERRORS = {
     "throttle": ("ThrottlingException", 400),
@@ -54,7 +59,8 @@ def install(knobs=None):
                 body_status, headers, body = self.serialized(ActionResult(InjectedFault(code, decision.message, status)))
                 headers["status"] = str(status)
                 return status, headers, body
-        return original(self)
+        with _MOTO_LOCK:
+            return original(self)
 
     call_action._gg_sandbox = True
     BaseResponse.call_action = call_action

@@ -54,11 +54,12 @@ def _cache_module_list():
 
 
 def install_patches(knobs):
-    from . import faults, greengrass_deployments, greengrass_routes
+    from . import faults, greengrass_deployments, greengrass_routes, lambda_code
 
     _cache_module_list()
     faults.install(knobs)
     greengrass_routes.install()  # greengrass_kinds there makes every new version the latest
+    lambda_code.install()
     return greengrass_deployments
 
 

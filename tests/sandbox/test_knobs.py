@@ -140,3 +140,21 @@ def test_refused_update_changes_nothing():
     with pytest.raises(KnobError):
         knobs.update({"reset": True, "throttle_rate": 7})
     assert knobs.snapshot()["latency_ms"] == 5 and knobs.snapshot()["fail_nth_write"] == 2
+
+
+def test_concurrent_calls_all_succeed(sandbox):
+    from concurrent.futures import ThreadPoolExecutor
+
+    region = "ap-southeast-2"  # a region of its own: only this test's groups
+    clients = [sandbox.boto3_client("greengrass", region=region, retries=0) for _ in range(8)]
+
+    def work(client):
+        for i in range(15):
+            group = client.create_group(Name="conc-%d" % i)
+            client.tag_resource(ResourceArn=group["Arn"], tags={"i": str(i)})
+            client.list_groups()
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(work, clients))
+    assert len(clients[0].list_groups()["Groups"]) == 8 * 15
