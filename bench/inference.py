@@ -44,7 +44,7 @@ frame, n, warmup = os.environ["FRAME"], int(os.environ["ITERATIONS"]), int(os.en
 batch = np.random.RandomState(0).uniform(0, 255, service.preprocess.buffer.shape).astype(np.float32)
 event = {"filepath": frame, "frame_id": 0}
 stages = dict((k, []) for k in ("decode", "preprocess", "forward", "postprocess", "publish", "post_bg"))
-full, bare, cpu_full, cpu_bare = [], [], [], []
+full, bare, cpu_full, cpu_bare, bare_each = [], [], [], [], []
 block = max(1, min(20, n // 5))
 done = 0
 while done < warmup + n:
@@ -65,7 +65,10 @@ while done < warmup + n:
     b = time.perf_counter()
     cb = time.process_time()
     for i in range(size):
+        t = time.perf_counter()
         service.backend.forward(batch)
+        if done >= warmup:
+            bare_each.append((time.perf_counter() - t) * 1000)
     c = time.perf_counter()
     cc = time.process_time()
     if done >= warmup:
@@ -83,6 +86,7 @@ print(json.dumps({
     "stages_ms": dict((k, statistics.median(v)) for k, v in stages.items()),
     "stages_mean_ms": dict((k, statistics.mean(v)) for k, v in stages.items()),
     "full_ips": count / full_s, "bare_ips": count / bare_s, "paired_ratio": paired, "blocks": len(full),
+    "bare_forward_median_ms": statistics.median(bare_each),
     "cpu_full_ms": sum(cpu_full) / count * 1000, "cpu_bare_ms": sum(cpu_bare) / count * 1000,
     "full_mean_ms": full_s / count * 1000, "bare_mean_ms": bare_s / count * 1000,
     "peak_rss_mb": hwm / 1024.0, "published": service.publisher.posted,
@@ -177,6 +181,7 @@ def report(name, r):
     print("  model load            {:8.0f} ms".format(r["load_s"] * 1000))
     print("  stage median ms       decode {decode:.2f} | preprocess {preprocess:.2f} | forward {forward:.2f}"
           " | postprocess {postprocess:.2f} | publish {publish:.2f}".format(**s))
+    print("  bare forward median   {:8.2f} ms (the same call outside the handler)".format(r["bare_forward_median_ms"]))
     print("  publish worker        {:8.2f} ms per message (JSON + HTTP POST, off the handler's path)".format(
         s["post_bg"]))
     print("  full handler path     {:8.2f} images/s  (mean {:.2f} ms)".format(r["full_ips"], r["full_mean_ms"]))
