@@ -105,6 +105,9 @@ class CameraLoop(object):
         self.frame_id += 1
         path = self.ring.write(frame, self.frame_id)
         reference = {"filepath": path, "frame_id": self.frame_id, "captured_at": now}
+        position = getattr(self.source, "position", None)
+        if position is not None:           # a file or folder: where in the recording this frame is
+            reference["source_frame"] = position
         if reason != "stream":
             reference["reason"] = reason
         reference.update(extra or {})

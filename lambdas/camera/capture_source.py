@@ -9,7 +9,9 @@ CAMERA_SOURCE forms:
 Live sources (devices, streams) are read continuously by a reader thread that
 keeps only the newest frame, so the socket or driver buffer never backs up and
 a captured frame is never older than one source frame. Files and folders are
-read one frame per capture tick.
+read one frame per capture tick, and `position` is the 0-based index in the file
+or folder of the frame read last (None for live sources): it ties a frame to its
+place in a recording.
 """
 import os
 import re
@@ -51,6 +53,7 @@ def _resize(frame, width, height):
 
 class FolderSource(object):
     live = False
+    position = None
 
     def __init__(self, folder, width=0, height=0):
         self.folder = folder
@@ -68,6 +71,7 @@ class FolderSource(object):
             self.index += 1
             frame = cv2.imread(path, cv2.IMREAD_COLOR)
             if frame is not None:
+                self.position = self.index - 1
                 return _resize(frame, self.width, self.height)
         return None
 
@@ -77,6 +81,8 @@ class FolderSource(object):
 
 class VideoSource(object):
     """cv2.VideoCapture over a device, file or URL. Live sources get a newest-frame reader."""
+
+    position = None
 
     def __init__(self, source, kind, width=0, height=0, fps=0.0):
         self.kind = kind
@@ -121,7 +127,10 @@ class VideoSource(object):
         """Next frame; None when a file ends. Raises SourceError when a live source fails."""
         if not self.live:
             ok, frame = self.capture.read()
-            return _resize(frame, self.width, self.height) if ok and frame is not None else None
+            if not ok or frame is None:
+                return None
+            self.position = 0 if self.position is None else self.position + 1
+            return _resize(frame, self.width, self.height)
         deadline = time.time() + wait_s
         while True:
             with self.lock:

@@ -4,7 +4,7 @@ Accepted events:
   {"filepath": "/frames/frame-000000042.jpg", ...}   a frame on a shared volume
   {"image": "<base64 jpeg/png>", ...}                 an inline image
   b"\\xff\\xd8..."                                    raw jpeg/png bytes
-Optional keys echoed back: "id", "frame_id", "captured_at".
+Optional keys echoed back: "id", "frame_id", "captured_at", "source_frame".
 """
 import base64
 import binascii
@@ -13,7 +13,7 @@ import os
 import stat as stat_mode
 import time
 
-ECHO_KEYS = ("id", "frame_id", "captured_at")
+ECHO_KEYS = ("id", "frame_id", "captured_at", "source_frame")
 
 
 class EventError(ValueError):

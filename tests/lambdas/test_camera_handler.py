@@ -53,7 +53,9 @@ def test_video_file_frames_are_published_as_references_in_a_bounded_ring(load_la
     camera.stop()
     refs = payloads(ipc, FRAMES)
     assert [r["frame_id"] for r in refs] == list(range(1, len(refs) + 1))
-    assert all(set(r) == {"filepath", "frame_id", "captured_at"} for r in refs)
+    assert all(set(r) == {"filepath", "frame_id", "captured_at", "source_frame"} for r in refs)
+    # source_frame: the frame's index in the clip, from 0 again after each reopen
+    assert [r["source_frame"] for r in refs[:24]] == list(range(12)) * 2
     files = sorted(os.listdir(str(tmp_path / "frames")))
     assert len(files) == 5 and files == [os.path.basename(r["filepath"]) for r in refs[-5:]]
     image = cv2.imread(refs[-1]["filepath"])

@@ -111,8 +111,9 @@ def test_events_in_every_accepted_form(tmp_path):
     data = lambda_models.jpeg(32, 32)
     path = tmp_path / "f.jpg"
     path.write_bytes(data)
-    by_path = inference_events.parse({"filepath": str(path), "id": 7, "frame_id": 3}, 10 ** 6)
-    assert (by_path.data, by_path.filepath, by_path.echo) == (data, str(path), {"id": 7, "frame_id": 3})
+    by_path = inference_events.parse({"filepath": str(path), "id": 7, "frame_id": 3, "source_frame": 0}, 10 ** 6)
+    assert (by_path.data, by_path.filepath, by_path.echo) == (data, str(path),
+                                                              {"id": 7, "frame_id": 3, "source_frame": 0})
     inline = inference_events.parse({"image": base64.b64encode(data).decode()}, 10 ** 6)
     assert inline.data == data
     assert inference_events.parse(data, 10 ** 6).data == data
