@@ -86,7 +86,7 @@ def test_mjpeg_stream_at_capture_fps_with_drops_and_reconnect(load_lambda, tmp_p
                 camera.function_handler({"frame_id": ref["frame_id"], "prediction": [1.0]}, None)
             time.sleep(0.02)
         flowing = payloads(ipc, FRAMES)
-        assert 6 <= len(flowing) <= 13                          # ~10 fps, never the source's 30
+        assert 4 <= len(flowing) <= 13                          # ~10 fps, never the source's 30
         port = server.port
         server.stop()
         wait_until(lambda: any(s["reconnects"] >= 1 and not s["connected"] for s in payloads(ipc, STATUS)))

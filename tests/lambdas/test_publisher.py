@@ -33,7 +33,10 @@ def test_a_stalled_core_blocks_the_handler_instead_of_growing_a_queue():
 
     thread = threading.Thread(target=handler_side, daemon=True)
     thread.start()
-    time.sleep(0.3)
+    deadline = time.time() + 5
+    while len(submitted) < 4 and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
     assert len(submitted) == 4          # one being posted + 3 queued; the 5th submit waits
     gate.set()
     thread.join(5)
