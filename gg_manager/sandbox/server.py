@@ -54,12 +54,13 @@ def _cache_module_list():
 
 
 def install_patches(knobs):
-    from . import faults, greengrass_deployments, greengrass_routes, lambda_code
+    from . import faults, greengrass_deployments, greengrass_routes, lambda_code, s3_service_buckets
 
     _cache_module_list()
     faults.install(knobs)
     greengrass_routes.install()  # greengrass_kinds there makes every new version the latest
     lambda_code.install()
+    s3_service_buckets.install()
     return greengrass_deployments
 
 
