@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "gg_manager.commands.plan",
     "gg_manager.commands.deploy",
     "gg_manager.commands.remove",
+    "gg_manager.commands.rollout",
     "gg_manager.sandbox.cli",
     "gg_manager.core.cli",
 )

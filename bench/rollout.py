@@ -1,0 +1,130 @@
+"""Fleet rollout benchmark: bulk deployments in waves vs one create_deployment per group.
+
+A sandbox with added latency per call (default 50 ms) and N deployable groups (made
+with plain boto3 before anything is measured). Deployments complete by themselves
+(`auto_complete_after`, default 0 s: no cores), so the figures are the cost of
+driving the deployments, not of the devices. Measured side by side in one run, on
+two fleets of N groups each, so neither side sees the other's deployments:
+- rollout: `gg rollout`'s wave loop (default waves 1,10%,50%,100%, one bulk deployment
+  per wave, polled every --poll seconds), including finding the groups, the IAM role
+  and the bucket;
+- sequential: what greengo users run, one group after another: create_deployment,
+  then get_deployment_status every --poll seconds until Success or Failure.
+
+    .venv/bin/python bench/rollout.py --groups 500 --latency-ms 50
+"""
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from gg_manager.aws.session import connect  # noqa: E402
+from gg_manager.reconcile.deploy import find_groups  # noqa: E402
+from gg_manager.rollout.run import Rollout  # noqa: E402
+from gg_manager.rollout.targets import rollout_targets  # noqa: E402
+from gg_manager.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves  # noqa: E402
+from gg_manager.sandbox import process  # noqa: E402
+
+
+def make_fleet(sb, prefix, n):
+    """n groups, each with a version holding one core; names sorted like the fleet's."""
+    import boto3
+    gg = boto3.client("greengrass", endpoint_url=sb.endpoint_url, region_name=sb.region)
+    core = gg.create_core_definition(InitialVersion={"Cores": [{
+        "Id": "core", "CertificateArn": "arn:aws:iot:%s:123456789012:cert/%s" % (sb.region, "a" * 64),
+        "ThingArn": "arn:aws:iot:%s:123456789012:thing/%s-core" % (sb.region, prefix), "SyncShadow": False}]})
+    names = ["%s-g%03d" % (prefix, i) for i in range(n)]
+
+    def one(name):
+        gg.create_group(Name=name, InitialVersion={"CoreDefinitionVersionArn": core["LatestVersionArn"]},
+                        tags={"gg:managed-by": "gg", "gg:group": name})
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(one, names))
+    return names
+
+
+def calls_since_reset(sb):
+    return Counter(sb.api("/_sandbox/calls?reset=true")["calls"])
+
+
+def rollout(ctx, names, waves, poll):
+    t0 = time.monotonic()
+    report = Rollout(ctx, rollout_targets(ctx, names), parse_waves(waves), parse_limit("0"), 600,
+                     poll=poll, out=io.StringIO()).run()
+    assert not report.halted and len(report.succeeded) == len(names), report.to_dict()
+    return time.monotonic() - t0, len(report.waves)
+
+
+def sequential(ctx, names, poll):
+    t0 = time.monotonic()
+    gg = ctx.client("greengrass")
+    for name, group in find_groups(ctx, names).items():
+        dep = gg.create_deployment(GroupId=group["Id"], GroupVersionId=group["LatestVersion"],
+                                   DeploymentType="NewDeployment")
+        while True:
+            status = gg.get_deployment_status(GroupId=group["Id"], DeploymentId=dep["DeploymentId"])
+            if status["DeploymentStatus"] in ("Success", "Failure"):
+                assert status["DeploymentStatus"] == "Success", status
+                break
+            time.sleep(poll)
+    return time.monotonic() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--groups", type=int, default=500)
+    ap.add_argument("--latency-ms", type=float, default=50)
+    ap.add_argument("--waves", default=DEFAULT_WAVES)
+    ap.add_argument("--poll", type=float, default=1.0, help="seconds between status polls, both sides")
+    ap.add_argument("--auto-complete", type=float, default=0.0, help="seconds a deployment takes")
+    args = ap.parse_args()
+    state = tempfile.mkdtemp(prefix="gg-bench-")
+    sb = process.start_sandbox(port=0, mqtt=False, state_dir=os.path.join(state, "sandbox"),
+                               exit_with_parent=True, auto_complete_after=args.auto_complete)
+    try:
+        for key, value in sb.env().items():
+            os.environ[key] = value
+        ctx = connect()
+        for service in ("greengrass", "iam", "s3"):
+            ctx.client(service)            # load botocore models before anything is timed
+        tag = uuid.uuid4().hex[:6]
+        t0 = time.monotonic()
+        bulk_fleet = make_fleet(sb, "bb" + tag, args.groups)
+        seq_fleet = make_fleet(sb, "bs" + tag, args.groups)
+        made = time.monotonic() - t0
+        sb.api("/_sandbox/faults", {"reset": True, "latency_ms": args.latency_ms})
+        calls_since_reset(sb)
+        print("2 fleets of %d groups made in %.1fs (not measured); %g ms added per call, deployments "
+              "complete after %gs, polls every %gs" % (args.groups, made, args.latency_ms, args.auto_complete,
+                                                       args.poll))
+        t_bulk, waves = rollout(ctx, bulk_fleet, args.waves, args.poll)
+        bulk_calls = calls_since_reset(sb)
+        t_seq = sequential(ctx, seq_fleet, args.poll)
+        seq_calls = calls_since_reset(sb)
+
+        n_bulk, n_seq = sum(bulk_calls.values()), sum(seq_calls.values())
+        print("")
+        print("%-52s %9s %7s" % ("", "seconds", "calls"))
+        print("%-52s %9.1f %7d" % ("rollout: %d waves (%s), one bulk deployment each" % (waves, args.waves),
+                                   t_bulk, n_bulk))
+        print("%-52s %9.1f %7d" % ("sequential: create_deployment + poll, per group", t_seq, n_seq))
+        print("")
+        print("sequential / rollout: %.1fx the time, %.1fx the calls" % (t_seq / t_bulk, n_seq / float(n_bulk)))
+        print("")
+        print("calls by operation (rollout | sequential):")
+        for op in sorted(bulk_calls + seq_calls):
+            print("  %-52s %6d %6d" % (op, bulk_calls.get(op, 0), seq_calls.get(op, 0)))
+    finally:
+        sb.stop()
+
+
+if __name__ == "__main__":
+    main()
