@@ -107,6 +107,16 @@ class Rollout:
         self.report.seconds = round(self.clock() - started, 3)
         return self.report
 
+    def stop_and_wait(self, bulk, polls=30):
+        """Stop the bulk deployment and wait until AWS says it is over (Stopping is not): the
+        next wave's bulk deployment cannot start before."""
+        if not bulk.finished:
+            bulk.stop()
+        for _ in range(polls):
+            if bulk.poll() in ("Completed", "Stopped", "Failed"):
+                return
+            self.sleep(self.poll)
+
     def run_wave(self, number, count, wave, bucket, role_arn, failed_before, attempted):
         label = "%s-wave-%d-of-%d" % (self.action, number, count)
         bulk = Bulk(self.ctx, bucket, role_arn, wave, label)
@@ -135,8 +145,7 @@ class Rollout:
                     break
                 if elapsed > self.timeout:
                     result.stopped = "timeout"
-                    if not bulk.finished:
-                        bulk.stop()
+                    self.stop_and_wait(bulk)
                     break
                 if not result.stopped and self.limit.exceeded(failed_before + counts["Failure"], attempted):
                     result.stopped = "failures"

@@ -42,3 +42,18 @@ def test_failure_limits_count_over_all_waves_so_far():
     assert not pct.exceeded(1, 10) and pct.exceeded(2, 10) and not pct.exceeded(0, 0)
     with pytest.raises(GGError):
         parse_limit("x")
+
+
+def test_text_report_names_failed_groups_and_what_never_started():
+    from gg_manager.commands.rollout import render_text
+    from gg_manager.rollout.run import Report, WaveResult
+
+    report = Report("rollout", "0", waves=[
+        WaveResult(1, ["a"], "b-1", "Completed", ["a"], [], 3.0),
+        WaveResult(2, ["b", "c"], "b-2", "Stopped", ["b"], [{"group": "c", "error": "LambdaStartFailure"}], 9.0,
+                   "failures")], halted=True, halt_reason="1 of 3 groups failed by wave 2 (max failures 0)",
+        not_started=["d", "e"])
+    text = render_text(report)
+    assert "  FAILED c: LambdaStartFailure" in text
+    assert "HALTED: 1 of 3 groups failed by wave 2 (max failures 0)." in text
+    assert "Not started (2): d, e" in text
