@@ -1,0 +1,29 @@
+"""python -m gg_manager.demo (what `make demo` runs): see gg_manager/demo/run.py."""
+import argparse
+import sys
+
+from .run import Options, main
+
+
+def parse(argv=None):
+    defaults = Options()
+    p = argparse.ArgumentParser(
+        prog="python -m gg_manager.demo",
+        description="Train a classifier, deploy the example greengrass.yaml to a local sandbox and core, "
+                    "score the predictions of a generated camera clip, then remove everything.",
+        epilog="Example: make demo   (or: .venv/bin/python -m gg_manager.demo --capture-fps 5)")
+    p.add_argument("--work-dir", default=defaults.work_dir, help="scratch folder, emptied first (default %(default)s)")
+    p.add_argument("--spec", default="", help="the example spec (default: the repository's greengrass.yaml)")
+    p.add_argument("--samples", type=int, default=defaults.samples, help="training images (default %(default)s)")
+    p.add_argument("--epochs", type=int, default=defaults.epochs, help="training epochs (default %(default)s)")
+    p.add_argument("--capture-fps", type=float, default=defaults.capture_fps,
+                   help="camera rate (default %(default)s)")
+    p.add_argument("--min-accuracy", type=float, default=defaults.min_accuracy,
+                   help="exit 1 below this share of right predictions (default %(default)s)")
+    a = p.parse_args(argv)
+    return Options(work_dir=a.work_dir, spec=a.spec, samples=a.samples, epochs=a.epochs,
+                   capture_fps=a.capture_fps, min_accuracy=a.min_accuracy)
+
+
+if __name__ == "__main__":
+    sys.exit(main(parse()))
