@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "gg_manager.commands.deploy",
     "gg_manager.commands.remove",
     "gg_manager.commands.rollout",
+    "gg_manager.commands.unlock",
     "gg_manager.sandbox.cli",
     "gg_manager.core.cli",
 )

@@ -15,6 +15,11 @@ def add_common_options(parser, groups=True):
                             help="only this group of the spec (repeatable)")
 
 
+def add_lock_options(parser):
+    parser.add_argument("--lock-timeout", type=float, default=60, metavar="S",
+                        help="wait this long for another run's lock on a group (default 60; 0: fail at once)")
+
+
 def load_valid_spec(args):
     result = load_spec(args.file, load_variables(args.var, args.values))
     for diag in result.diagnostics:

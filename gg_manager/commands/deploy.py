@@ -2,7 +2,8 @@
 import json
 import sys
 
-from gg_manager.commands.common import add_common_options, compute_plan, context, load_valid_spec
+from gg_manager.commands.common import (add_common_options, add_lock_options, compute_plan, context,
+                                        load_valid_spec)
 from gg_manager.errors import GGError
 
 
@@ -14,6 +15,7 @@ def register(sub):
     add_common_options(p)
     p.add_argument("--timeout", type=int, default=300, help="seconds to wait (default 300)")
     p.add_argument("--no-wait", action="store_true", help="start the deployments and return")
+    add_lock_options(p)
     p.set_defaults(func=run_deploy)
     p = sub.add_parser("status", help="deployed version vs spec vs latest, per group",
                        epilog="Example: gg status --format json")
@@ -22,9 +24,11 @@ def register(sub):
     p.set_defaults(func=run_status)
 
 
-def deploy_and_report(ctx, group_names, timeout, wait=True):
+def deploy_and_report(ctx, group_names, timeout, wait=True, lock_timeout=60):
+    from gg_manager.locking import held_locks
     from gg_manager.reconcile.deploy import deploy
-    results = deploy(ctx, group_names, timeout=timeout, wait=wait, out=sys.stdout)
+    with held_locks(ctx, group_names, "gg deploy", lock_timeout, out=sys.stdout):
+        results = deploy(ctx, group_names, timeout=timeout, wait=wait, out=sys.stdout)
     if not wait:
         return 0
     bad = [r for r in results if not r.ok]
@@ -38,7 +42,8 @@ def deploy_and_report(ctx, group_names, timeout, wait=True):
 def run_deploy(args):
     spec = load_valid_spec(args)
     ctx = context(args)
-    return deploy_and_report(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait)
+    return deploy_and_report(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait,
+                             args.lock_timeout)
 
 
 def run_status(args):

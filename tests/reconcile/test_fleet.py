@@ -26,6 +26,7 @@ def fleet_text(prefix, n):
 
 
 def test_fleet_apply_one_group_fails_others_complete(new_project, aws_env, writes):
+    assert new_project().gg("apply")[0] == 0     # account-wide things (lock table, bucket) exist now
     reference = new_project()
     reference.write(fleet_text(reference.prefix, 4))
     aws_env.reset_calls()
@@ -34,7 +35,8 @@ def test_fleet_apply_one_group_fails_others_complete(new_project, aws_env, write
 
     project = new_project()
     project.write(fleet_text(project.prefix, 4))
-    aws_env.set_faults(fail_nth_write=total - 1)     # the last groups are finishing
+    # the last 4 writes release the groups' locks; fail the last write before them
+    aws_env.set_faults(fail_nth_write=total - 4)
     try:
         code, out = project.gg("apply")
     finally:
