@@ -1,0 +1,133 @@
+"""End to end: the example greengrass.yaml, `gg` as users run it, the local core, the sandbox's broker.
+
+    def test_x(app, core, mqtt):
+        app.gg_ok("create")
+        core.start(app)                       # gg core run with the config gg create wrote
+        app.gg_ok("deploy", "--timeout", "90")
+        mqtt.subscribe(app.topic("predictions"))
+        ...
+
+Each `app` is a work folder holding a copy of the example spec, the repository's
+Lambdas, a small classifier trained by the demo's trainer and a generated clip;
+its group name is unique (--var group=...). Teardown stops the core (asserting no
+Lambda process is left) and runs `gg remove --yes --purge-local`, then asserts the
+AWS listings hold nothing of the group.
+"""
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from gg_manager.demo import dataset, train
+from gg_manager.demo.processes import gg_command
+from tests.core.conftest import CoreProcess, Mqtt
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLIP_LABELS = dataset.clip_labels(frames_per_label=2, rounds=1)
+
+
+class App:
+    def __init__(self, sandbox, folder, model, clip):
+        self.sandbox = sandbox
+        self.folder = str(folder)
+        self.group = "e2e-" + uuid.uuid4().hex[:8]
+        os.makedirs(self.folder)
+        shutil.copy(os.path.join(ROOT, "greengrass.yaml"), self.folder)
+        self.lambdas = os.path.join(self.folder, "lambdas")
+        os.symlink(os.path.join(ROOT, "lambdas"), self.lambdas)
+        self.model = os.path.join(self.folder, "model")
+        shutil.copytree(model, self.model)
+        self.vars = []
+        for key, value in (("group", self.group), ("model_source", "./model"), ("camera_source", clip),
+                           ("frames_dir", os.path.join(self.folder, "frames")),
+                           ("feedback_dir", os.path.join(self.folder, "feedback")), ("capture_fps", "5")):
+            self.vars += ["--var", "%s=%s" % (key, value)]
+        self.config_path = os.path.join(self.folder, "config", "config.json")   # written by gg create
+        self.env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_SESSION_TOKEN")}
+        self.env.update(sandbox.env())
+        self.created = False
+
+    def topic(self, name):
+        return "gg/%s/%s" % (self.group, name)
+
+    def replace_lambda(self, name, files):
+        """Package `name` from these {file: text} instead of the repository's lambdas/<name>."""
+        os.remove(self.lambdas)
+        os.makedirs(self.lambdas)
+        for other in os.listdir(os.path.join(ROOT, "lambdas")):
+            if other != name and os.path.isdir(os.path.join(ROOT, "lambdas", other)):
+                os.symlink(os.path.join(ROOT, "lambdas", other), os.path.join(self.lambdas, other))
+        os.makedirs(os.path.join(self.lambdas, name))
+        for rel, text in files.items():
+            with open(os.path.join(self.lambdas, name, rel), "w") as fh:
+                fh.write(text)
+
+    def gg(self, *args, timeout=240):
+        """`gg ARGS --var ...` in the app folder: (exit code, stdout + stderr)."""
+        if args[0] == "create":
+            self.created = True
+        proc = subprocess.run(gg_command() + list(args) + self.vars, cwd=self.folder, env=self.env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+        return proc.returncode, proc.stdout
+
+    def gg_ok(self, *args, timeout=240):
+        code, output = self.gg(*args, timeout=timeout)
+        assert code == 0, "gg %s exited %d:\n%s" % (" ".join(args), code, output)
+        return output
+
+    def aws_leftovers(self):
+        """What the AWS APIs list of this group: its group, Lambdas, core thing and roles."""
+        sb = self.sandbox
+        groups = [g["Name"] for g in sb.boto3_client("greengrass").list_groups()["Groups"] if g["Name"] == self.group]
+        functions = [f["FunctionName"] for f in sb.boto3_client("lambda").list_functions()["Functions"]
+                     if f["FunctionName"].startswith(self.group + "-")]
+        things = [t["thingName"] for t in sb.boto3_client("iot").list_things()["things"]
+                  if t["thingName"].startswith(self.group)]
+        roles = [r["RoleName"] for r in sb.boto3_client("iam").list_roles()["Roles"] if self.group in r["RoleName"]]
+        return {k: v for k, v in (("groups", groups), ("functions", functions), ("things", things),
+                                  ("roles", roles)) if v}
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory):
+    """A classifier of the demo's coloured boxes, right on every validation image."""
+    result = train.train(str(tmp_path_factory.mktemp("model") / "model"), samples=800, epochs=4, seed=3)
+    assert result.validation_accuracy >= 0.95, result
+    return result
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory):
+    return dataset.write_clip(str(tmp_path_factory.mktemp("clip")), CLIP_LABELS)
+
+
+@pytest.fixture
+def core(sandbox, tmp_path):
+    proc = CoreProcess(sandbox, tmp_path)
+    try:
+        yield proc
+    finally:
+        proc.stop()           # asserts no Lambda process outlived the core
+
+
+@pytest.fixture
+def app(sandbox, tmp_path, trained_model, clip, core):
+    """The example app; removed after the test (after the core stopped: `core` is torn down later)."""
+    application = App(sandbox, tmp_path / "app", trained_model.folder, clip)
+    yield application
+    if application.created:
+        core.stop()
+        application.gg_ok("remove", "--yes", "--purge-local")
+        assert application.aws_leftovers() == {}
+        assert not os.path.exists(application.config_path)
+
+
+@pytest.fixture
+def mqtt(sandbox):
+    client = Mqtt(sandbox.mqtt_host, sandbox.mqtt_port)
+    try:
+        yield client
+    finally:
+        client.close()
