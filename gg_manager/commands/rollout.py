@@ -2,9 +2,7 @@
 import json
 import sys
 
-import contextlib
-
-from gg_manager.commands.common import add_common_options, context, load_valid_spec
+from gg_manager.commands.common import add_common_options, add_lock_options, context, load_valid_spec
 from gg_manager.errors import GGError
 
 EPILOG = """examples:
@@ -26,6 +24,7 @@ def register(sub):
                     "each group's previous group version in the same waves.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common_options(p)
+    add_lock_options(p)
     p.add_argument("--waves", default=DEFAULT_WAVES, metavar="LIST",
                    help="cumulative wave sizes, counts or %%%% of the fleet (default %s)" % DEFAULT_WAVES.replace("%", "%%"))
     p.add_argument("--max-failures", default="0", metavar="N|P%",
@@ -53,7 +52,7 @@ def run_rollout(args):
     names = sorted(g.name for g in spec.groups)
     progress = sys.stderr if args.format == "json" else sys.stdout
     action = "rollback" if args.rollback else "rollout"
-    with _locks(ctx, names, "gg " + action, progress):
+    with _locks(ctx, names, "gg " + action, args.lock_timeout, progress):
         targets = (rollback_targets if args.rollback else rollout_targets)(ctx, names)
         report = Rollout(ctx, targets, sizes, limit, args.timeout, args.poll_interval,
                          progress, action).run()
@@ -64,12 +63,11 @@ def run_rollout(args):
     return 1 if report.halted else 0
 
 
-def _locks(ctx, names, purpose, out):
-    """LOCKING: the one place the rollout is to take the fleet's per-group locks in AWS, held
-    from reading the versions to the last wave's end. Until gg_manager.locking lands this
-    holds nothing; then: `return held_locks(ctx, names, purpose, args.lock_timeout, out=out)`
-    (and add_lock_options(p) in register)."""
-    return contextlib.nullcontext()
+def _locks(ctx, names, purpose, wait_s, out):
+    """The one place the rollout takes the fleet's per-group locks in AWS (gg_manager.locking),
+    held from reading the versions to the last wave's end."""
+    from gg_manager.locking import held_locks
+    return held_locks(ctx, names, purpose, wait_s, out=out)
 
 
 def render_text(report):

@@ -3,6 +3,9 @@
 Every outcome is read back through the Greengrass API (list_deployments,
 get_deployment_status, the bulk deployments' detailed reports) and gg's exit codes.
 """
+from gg_manager.aws.session import connect
+from gg_manager.locking import held_locks
+
 WAVES = ("--waves", "1,50%")          # canary g00, then g01-g09, then (implicit 100%) g10-g19
 
 
@@ -16,6 +19,13 @@ def test_canary_then_rest_halt_on_a_core_failure_then_rollback(fleet):
     fleet.start_cores()
     v1 = {n: g["LatestVersion"] for n, g in fleet.groups().items()}
     ids = {n: g["Id"] for n, g in fleet.groups().items()}
+
+    # 0. another run holds one group's lock in AWS: the rollout fails clearly and deploys nothing
+    ctx = connect(region=fleet.sb.region, endpoint_url=fleet.sb.endpoint_url)
+    with held_locks(ctx, [fleet.names[3]], "someone else's gg apply"):
+        code, out, err = fleet.cli("rollout", "--lock-timeout", "0", *WAVES)
+    assert code == 1 and "group %s is locked by" % fleet.names[3] in err, out + err
+    assert all(fleet.deployments(ids[n]) == [] for n in fleet.names)
 
     # 1. the first rollout: a canary wave, then the rest, every core reports Success
     code, report, progress = fleet.rollout(*WAVES)
