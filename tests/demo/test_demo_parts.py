@@ -1,0 +1,48 @@
+"""The demo's pieces that need no sandbox: the clip and its ground truth, and the score."""
+import json
+import os
+
+import pytest
+
+from gg_manager.demo import dataset
+from gg_manager.demo.predictions import Score
+
+cv2 = pytest.importorskip("cv2")
+
+
+def test_clip_has_one_frame_per_label_and_its_ground_truth(tmp_path):
+    labels = dataset.clip_labels(frames_per_label=2, rounds=2)
+    assert len(labels) == 2 * 2 * len(dataset.LABELS)
+    assert sorted(set(labels)) == sorted(dataset.LABELS)
+    path = dataset.write_clip(str(tmp_path), labels)
+    capture = cv2.VideoCapture(path)
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    assert len(frames) == len(labels)
+    assert frames[0].shape == (dataset.FRAME_SIZE[1], dataset.FRAME_SIZE[0], 3)
+    with open(os.path.join(str(tmp_path), "truth.json")) as fh:
+        assert json.load(fh)["labels"] == labels
+
+
+def _prediction(source_frame, label, score=0.9, **extra):
+    return dict({"source_frame": source_frame, "frame_id": source_frame + 1,
+                 "top": [{"index": 0, "label": label, "score": score}],
+                 "model": {"sha256": "abc"}, "latency_ms": {"forward": 2.0}}, **extra)
+
+
+def test_score_counts_every_answer_against_the_frame_it_came_from():
+    score = Score(["red", "blue", "empty"])
+    assert score.add(_prediction(0, "red")).correct
+    assert not score.add(_prediction(1, "green")).correct
+    assert score.add(_prediction(0, "red")).correct          # a frame seen twice counts twice
+    assert score.add({"frame_id": 9, "top": [{"label": "red"}]}) is None     # no source_frame: not scored
+    assert score.add(_prediction(7, "red")) is None                          # outside the clip
+    assert (score.covered, len(score.rows)) == (2, 3)
+    assert score.accuracy == pytest.approx(2 / 3.0)
+    assert score.confusion() == {("blue", "green"): 1}
+    assert score.forward_median_ms() == 2.0 and score.model == {"sha256": "abc"}
