@@ -77,11 +77,15 @@ class Rollout:
     def run(self):
         started = self.clock()
         self.report.skipped = [{"group": t.group, "reason": t.skipped} for t in self.targets if not t.version]
+        by_reason = {}
         for item in self.report.skipped:
-            self.say("group %s: skipped: %s" % (item["group"], item["reason"]))
+            by_reason.setdefault(item["reason"], []).append(item["group"])
+        for reason, groups in sorted(by_reason.items()):
+            self.say("skipped %d group%s (%s): %s" % (len(groups), "" if len(groups) == 1 else "s", reason,
+                                                     ", ".join(groups)))
         waves = self.waves()
         if not waves:
-            self.say("nothing to %s" % self.action)
+            self.say("nothing to %s" % ("roll back" if self.action == "rollback" else "roll out"))
             return self.report
         sizes, total = [], 0
         for wave in waves:
