@@ -62,7 +62,8 @@ def run_status(args):
             "deployed_version": dep["version"] if dep else None,
             "deployment_status": dep["status"] if dep else None,
             "deployment_error": dep["error"] if dep else None,
-            "spec_changes_pending": len(pending),
+            "spec_changes_pending": len([c for c in pending if c.cause == "spec"]),
+            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in pending if c.cause == "drift"],
             "deploy_needed": group.name in plan.deploy_needed or bool(
                 found and dep and dep["version"] != found.get("LatestVersion")) or bool(found and not dep),
         })
@@ -79,4 +80,6 @@ def run_status(args):
             (" " + r["deployment_error"]) if r["deployment_error"] else "",
             "in sync" if not r["spec_changes_pending"] else "%d change(s) pending" % r["spec_changes_pending"],
             ", deploy needed" if r["deploy_needed"] else ""))
+        if r["drift"]:
+            print("  drift (changed outside gg; `gg apply` puts it back): %s" % "; ".join(r["drift"]))
     return 0

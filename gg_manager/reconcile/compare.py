@@ -1,4 +1,5 @@
 """Comparing API-shaped values: order-insensitive where AWS is, and describing what changed."""
+import hashlib
 import json
 
 from gg_manager.provision.policies import canonical_policy
@@ -77,3 +78,9 @@ def substitute(value, mapping):
             if real and key in value:
                 value = value.replace(key, real)
     return value
+
+
+def content_hash(value) -> str:
+    """A short stable digest of an API-shaped value, order-insensitive like `same`."""
+    text = json.dumps(normalize(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,6 +1,6 @@
 """Desired vs actual -> Plan. Pure: reads two values, calls nothing."""
 from gg_manager.reconcile import names
-from gg_manager.reconcile.compare import describe, same, same_policy, substitute
+from gg_manager.reconcile.compare import content_hash, describe, same, same_policy, substitute
 from gg_manager.reconcile.desired import CORE_CERT, GROUP_ID
 from gg_manager.reconcile.plan import Change, Plan, Step, fingerprint
 
@@ -75,7 +75,8 @@ def _diff_function(plan, fn, actual):
                                    fields=["%s, %s, code sha256 %s" % (fn.runtime, fn.handler,
                                                                       fn.code_sha256[:12])]))
         plan.steps.append(Step("create_function", args))
-        plan.steps.append(Step("publish_alias", {"name": fn.name, "alias": fn.alias}))
+        plan.steps.append(Step("publish_alias", {"name": fn.name, "alias": fn.alias,
+                                                 "applied": content_hash(want)}))
         return False
     latest = {k: actual["latest"].get(k) for k in want}
     fields = describe(latest, want)
@@ -88,8 +89,12 @@ def _diff_function(plan, fn, actual):
     if fields or not alias_current:
         if not fields:
             fields = ["alias %s -> the current code and configuration" % fn.alias]
-        plan.changes.append(Change("update", "lambda", fn.name, fields=fields))
-        plan.steps.append(Step("publish_alias", {"name": fn.name, "alias": fn.alias}))
+        applied = (actual.get("tags") or {}).get(names.APPLIED_TAG)
+        drifted = applied is not None and applied != content_hash(latest)
+        plan.changes.append(Change("update", "lambda", fn.name, fields=fields,
+                                   cause="drift" if drifted else "spec"))
+        plan.steps.append(Step("publish_alias", {"name": fn.name, "alias": fn.alias,
+                                                 "applied": content_hash(want)}))
         return True
     return False
 
@@ -102,8 +107,8 @@ def _diff_group(plan, group, actual, redeploy):
     plan.known[name] = known
     mapping = {GROUP_ID: known["group_id"], CORE_CERT: known["cert_arn"]}
 
-    def add(action, kind, label, fields=None):
-        plan.changes.append(Change(action, kind, label, name, fields or []))
+    def add(action, kind, label, fields=None, cause="spec"):
+        plan.changes.append(Change(action, kind, label, name, fields or [], cause))
 
     def step(op, **args):
         plan.steps.append(Step(op, args, name))
@@ -111,9 +116,11 @@ def _diff_group(plan, group, actual, redeploy):
     if not actual.group:
         add("create", "group", name)
         step("create_group", name=name, tags=group.tags)
-    elif actual.tags != group.tags:
-        add("update", "group", name, describe({"tags": actual.tags}, {"tags": group.tags}))
-        step("tag_group", add=group.tags, remove=sorted(set(actual.tags) - set(group.tags)))
+    else:
+        tags = {k: v for k, v in actual.tags.items() if k not in names.BOOKKEEPING_TAGS}
+        if tags != group.tags:
+            add("update", "group", name, describe({"tags": tags}, {"tags": group.tags}))
+            step("tag_group", add=group.tags, remove=sorted(set(tags) - set(group.tags)))
     if not actual.thing:
         add("create", "iot thing", group.core_name)
         step("create_thing", name=group.core_name, group=name)
@@ -148,15 +155,22 @@ def _diff_group(plan, group, actual, redeploy):
             continue
         known["definitions"][kind] = {"id": found.id, "version_arn": found.latest_version_arn}
         if found.content is None or not same(found.content, want):
-            add("update", "%s definition" % kind, label, describe(found.content or {}, want))
+            applied = found.tags.get(names.APPLIED_TAG)
+            drifted = found.content is not None and applied not in (None, content_hash(found.content))
+            add("update", "%s definition" % kind, label, describe(found.content or {}, want),
+                "drift" if drifted else "spec")
             step("create_definition_version", kind=kind, content=content)
             needs_version = True
         for extra in found.extra_ids:
             add("delete", "%s definition" % kind, "%s (duplicate %s)" % (label, extra))
             step("delete_definition", kind=kind, id=extra)
     in_use = {k: v.latest_version_arn for k, v in actual.definitions.items() if k in group.definitions}
-    reasons = []
-    if actual.group and not needs_version and in_use != actual.version_definition:
+    reasons, cause = [], "spec"
+    applied_version = actual.tags.get(names.APPLIED_VERSION_TAG)
+    if actual.group and applied_version and applied_version != actual.group.get("LatestVersion"):
+        needs_version, cause = True, "drift"
+        reasons = ["the latest group version %s was created outside gg" % actual.group.get("LatestVersion")]
+    elif actual.group and not needs_version and in_use != actual.version_definition:
         needs_version = True
         dropped = sorted(set(actual.version_definition) - set(group.definitions))
         reasons = ["drops the %s definition" % k for k in dropped] or \
@@ -169,7 +183,7 @@ def _diff_group(plan, group, actual, redeploy):
         add("delete", "group role association", actual.associated_role_arn)
         step("disassociate_role")
     if needs_version:
-        add("create", "group version", name, reasons)
+        add("create", "group version", name, reasons, cause)
         step("create_group_version", kinds=sorted(group.definitions))
         plan.deploy_needed.append(name)
     elif name in redeploy:

@@ -42,6 +42,7 @@ class ActualDefinition:
     latest_version_arn: Optional[str]
     content: Optional[dict]
     extra_ids: List[str] = field(default_factory=list)   # same-name leftovers of a failed run
+    tags: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _definition(gg, kind, found) -> ActualDefinition:
                 names.API_NOUN[kind] + "VersionId": first["LatestVersion"]}
         content = getattr(gg, "get_%s_version" % noun)(**args).get("Definition", {})
     return ActualDefinition(first["Id"], first["Arn"], first["Name"], first.get("LatestVersionArn"),
-                            content, [d["Id"] for d in found[1:]])
+                            content, [d["Id"] for d in found[1:]], first.get("Tags") or {})
 
 
 def _old_cores(gg, actual, desired_group):

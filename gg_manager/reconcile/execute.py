@@ -16,7 +16,7 @@ from gg_manager.package.lambda_zip import build_lambda_zip, lambda_code_sha256
 from gg_manager.package.model_tarball import model_digest, model_source_bytes
 from gg_manager.provision import certs
 from gg_manager.reconcile import names
-from gg_manager.reconcile.compare import substitute
+from gg_manager.reconcile.compare import content_hash, substitute
 from gg_manager.reconcile.desired import CORE_CERT, GROUP_ID
 from gg_manager.reconcile.diff import POST_OPS
 
@@ -174,7 +174,7 @@ class Ops:
             FunctionName=name, Runtime=runtime, Role=role, Handler=handler,
             Environment={"Variables": environment})
 
-    def op_publish_alias(self, rt, name, alias):
+    def op_publish_alias(self, rt, name, alias, applied):
         lam = self._client("lambda")
         version = lam.publish_version(FunctionName=name)["Version"]
         try:
@@ -183,6 +183,8 @@ class Ops:
             if error_code(exc) not in GONE:
                 raise
             lam.create_alias(FunctionName=name, Name=alias, FunctionVersion=version)
+        lam.tag_resource(Resource=self.ctx.arn("lambda", "function:" + name),
+                         Tags={names.APPLIED_TAG: applied})
 
     def op_delete_function(self, rt, name):
         _tolerate(GONE, self._client("lambda").delete_function, FunctionName=name)
@@ -261,14 +263,17 @@ class Ops:
     def op_create_definition(self, rt, kind, name, content, tags):
         noun = names.API_NOUN[kind]
         resp = getattr(self._client("greengrass"), "create_%s" % names.snake(noun))(
-            Name=name, InitialVersion=content, tags=tags)
+            Name=name, InitialVersion=content, tags=dict(tags, **{names.APPLIED_TAG: content_hash(content)}))
         rt.definitions[kind] = {"id": resp["Id"], "version_arn": resp["LatestVersionArn"]}
 
     def op_create_definition_version(self, rt, kind, content):
         noun = names.API_NOUN[kind]
-        resp = getattr(self._client("greengrass"), "create_%s_version" % names.snake(noun))(
+        gg = self._client("greengrass")
+        resp = getattr(gg, "create_%s_version" % names.snake(noun))(
             **dict(content, **{noun + "Id": rt.definitions[kind]["id"]}))
         rt.definitions[kind]["version_arn"] = resp["Arn"]
+        gg.tag_resource(ResourceArn=resp["Arn"].split("/versions/")[0],
+                        tags={names.APPLIED_TAG: content_hash(content)})
 
     def op_delete_definition(self, rt, kind, id):
         noun = names.API_NOUN[kind]
@@ -283,7 +288,10 @@ class Ops:
 
     def op_create_group_version(self, rt, kinds):
         arns = {names.version_key(k): rt.definitions[k]["version_arn"] for k in kinds}
-        self._client("greengrass").create_group_version(GroupId=rt.group_id, **arns)
+        gg = self._client("greengrass")
+        resp = gg.create_group_version(GroupId=rt.group_id, **arns)
+        gg.tag_resource(ResourceArn=resp["Arn"].split("/versions/")[0],
+                        tags={names.APPLIED_VERSION_TAG: resp["Version"]})
 
     def op_delete_core(self, rt, thing, policy):
         delete_core_thing(self._client("iot"), thing, policy)

@@ -3,6 +3,10 @@
 MANAGED_BY = "gg:managed-by"
 MANAGED_VALUE = "gg"
 GROUP_TAG = "gg:group"
+# What gg last applied, stamped on what it changed: a later difference is drift.
+APPLIED_TAG = "gg:applied"
+APPLIED_VERSION_TAG = "gg:applied-version"
+BOOKKEEPING_TAGS = (APPLIED_TAG, APPLIED_VERSION_TAG)
 
 DEFINITION_KINDS = ("core", "device", "function", "resource", "subscription", "logger", "connector")
 # definition kind -> (API noun, group version key)

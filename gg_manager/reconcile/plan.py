@@ -23,6 +23,7 @@ class Change:
     name: str
     group: str = ""        # "" for resources shared by the spec's groups
     fields: List[str] = field(default_factory=list)
+    cause: str = "spec"    # spec: the spec asks for it; drift: AWS was changed outside gg
 
 
 @dataclass
@@ -92,6 +93,8 @@ def fingerprint(value) -> str:
 # --- rendering -----------------------------------------------------------------------
 def _line(change):
     text = "  %s %-22s %s" % (SYMBOL[change.action], change.kind, change.name)
+    if change.cause == "drift":
+        text += "   (drift: changed outside gg; apply puts it back)"
     if change.fields:
         text += "\n" + "\n".join("        %s" % f for f in change.fields)
     return text
@@ -109,6 +112,9 @@ def _summary(plan):
     counts = plan.counts()
     text = "Plan: %d to create, %d to update, %d to delete." % (
         counts["create"], counts["update"], counts["delete"])
+    drift = sum(1 for c in plan.changes if c.cause == "drift")
+    if drift:
+        text += " %d of them undo drift." % drift
     if plan.deploy_needed:
         text += " Deploy needed: %s." % ", ".join(plan.deploy_needed)
     return text
@@ -138,6 +144,8 @@ def render_markdown(plan) -> str:
                 "| | kind | name | details |", "|---|---|---|---|"]
         for c in changes:
             details = "<br>".join(f.replace("|", "\\|") for f in c.fields)
+            if c.cause == "drift":
+                details = "**drift** (changed outside gg)" + ("<br>" + details if details else "")
             out.append("| `%s` | %s | `%s` | %s |" % (SYMBOL[c.action], c.kind, c.name, details))
     return "\n".join(out) + "\n"
 

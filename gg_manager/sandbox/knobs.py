@@ -45,6 +45,7 @@ class Knobs:
     throttle_every: int = 0
     fail_operations: dict = field(default_factory=dict)  # name -> "once" | "always"
     fail_nth_write: int = 0      # the Nth mutating call after arming fails once (fault tests)
+    fail_write_operation: str = ""   # count only this operation's calls for fail_nth_write
     seed: int = None
     calls: Counter = field(default_factory=Counter)
     _seen: int = 0
@@ -87,7 +88,8 @@ class Knobs:
                 if mode == "once":
                     del self.fail_operations[name]
                 return Decision("fail", "Injected failure of %s (sandbox --fail-operation %s:%s)" % (key, name, mode))
-        if self.fail_nth_write and not operation.startswith(READ_PREFIXES):
+        if self.fail_nth_write and not operation.startswith(READ_PREFIXES) and \
+                self.fail_write_operation in ("", operation, key):
             self._writes += 1
             if self._writes == self.fail_nth_write:
                 self.fail_nth_write = 0
@@ -109,12 +111,13 @@ class Knobs:
                 "throttle_every": self.throttle_every,
                 "fail_operations": dict(self.fail_operations),
                 "fail_nth_write": self.fail_nth_write,
+                "fail_write_operation": self.fail_write_operation,
             }
 
     def update(self, changes):
         """Apply a partial update (the JSON body of POST /_sandbox/faults); 'reset': true clears all first."""
         allowed = {"latency_ms", "throttle_rate", "throttle_every", "fail_operations", "fail_nth_write",
-                   "reset"}
+                   "fail_write_operation", "reset"}
         unknown = set(changes) - allowed
         if unknown:
             raise KnobError("unknown knob(s): %s" % ", ".join(sorted(unknown)))
@@ -124,7 +127,7 @@ class Knobs:
                 if changes.get("reset"):
                     self.latency_ms, self.throttle_rate, self.throttle_every = 0.0, 0.0, 0
                     self.fail_operations = {}
-                    self.fail_nth_write = 0
+                    self.fail_nth_write, self.fail_write_operation = 0, ""
                 if "latency_ms" in changes:
                     self.latency_ms = float(changes["latency_ms"])
                 if "throttle_rate" in changes:
@@ -134,6 +137,8 @@ class Knobs:
                     self._seen = 0
                 if "fail_operations" in changes:
                     self.fail_operations = _fail_map(changes["fail_operations"])
+                if "fail_write_operation" in changes:
+                    self.fail_write_operation = str(changes["fail_write_operation"] or "")
                 if "fail_nth_write" in changes:
                     self.fail_nth_write, self._writes = int(changes["fail_nth_write"]), 0
                 self.validate()

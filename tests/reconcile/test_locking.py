@@ -17,7 +17,7 @@ def _start_apply(project, env, *extra):
 
 def _run_pair(project, aws_env, *extra):
     env = dict(os.environ)
-    aws_env.set_faults(latency_ms=40)        # long enough applies that the two overlap
+    aws_env.set_faults(latency_ms=120)       # applies long enough (~10 s) that the two overlap
     try:
         first = _start_apply(project, env, *extra)
         time.sleep(0.3)

@@ -18,3 +18,16 @@ def test_second_write_fails_once_and_is_not_retried(sandbox):
         gg.create_group(Name=sandbox.unique_name("w3"))           # once only
     finally:
         sandbox.clear_faults()
+
+
+def test_nth_write_of_one_operation(sandbox):
+    gg = sandbox.boto3_client("greengrass")
+    sandbox.set_faults(fail_nth_write=2, fail_write_operation="CreateGroup")
+    try:
+        gg.create_group(Name=sandbox.unique_name("a"))
+        gg.create_logger_definition(Name=sandbox.unique_name("l"))     # another write: not counted
+        with pytest.raises(botocore.exceptions.ClientError) as err:
+            gg.create_group(Name=sandbox.unique_name("b"))
+        assert err.value.response["Error"]["Code"] == "InjectedFailure"
+    finally:
+        sandbox.clear_faults()
