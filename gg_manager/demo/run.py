@@ -21,6 +21,7 @@ from .predictions import Listener, Score
 from .processes import CoreProcess, alive, lambda_pids, run_gg
 
 GROUP = "gg-demo"
+STALL_S = 15.0                  # no new clip frame answered for this long: the stream is stuck
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -172,20 +173,31 @@ class Demo:
         deadline = time.monotonic() + self.o.stream_timeout
         first = None
         with self.timed("stream"):
+            progressed = time.monotonic()
             while self.score.covered < len(self.truth):
                 item = self.listener.next(min(20.0, deadline - time.monotonic()))
-                if item is None or time.monotonic() > deadline:
+                now = time.monotonic()
+                if item is None or now > deadline:
                     raise DemoFailed("%d of %d clip frames answered in time; core log:\n%s" % (
                         self.score.covered, len(self.truth), self.core.tail()))
+                if now - progressed > STALL_S:
+                    raise DemoFailed(
+                        "no new clip frame answered for %.0fs (%d of %d so far). The camera publishes a frame "
+                        "only while fewer than MAX_IN_FLIGHT are unanswered: does the spec route %s/predictions "
+                        "and %s/errors to Lambda::%s-camera?" % (now - progressed, self.score.covered,
+                                                                  len(self.truth), self.topic, self.topic, GROUP))
                 topic, message = item
                 if topic.endswith("/errors"):
                     self.score.errors.append(message)
                     self.out("   error from inference: %s" % (message.get("error") if isinstance(message, dict)
                                                                else message))
                     continue
+                covered = self.score.covered
                 row = self.score.add(message) if isinstance(message, dict) else None
                 if row is None:
                     continue
+                if self.score.covered > covered:
+                    progressed = now
                 if first is None:
                     first = time.monotonic() - self.deploy_started
                 self.out("   [%3d/%3d] %6d %5d  %-8s %5.2f  %-8s %s" % (
