@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "gg_manager.commands.remove",
     "gg_manager.commands.rollout",
     "gg_manager.commands.unlock",
+    "gg_manager.commands.retrain",
     "gg_manager.sandbox.cli",
     "gg_manager.core.cli",
 )

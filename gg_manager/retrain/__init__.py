@@ -1,0 +1,1 @@
+"""The retraining loop: push a retrained model, collect the frames the model was unsure of."""
