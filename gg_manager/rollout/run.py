@@ -95,7 +95,7 @@ class Rollout:
             self.action, total, "" if total == 1 else "s", len(waves), "" if len(waves) == 1 else "s",
             ", ".join(sizes), self.limit))
         bucket = ensure_bucket(self.ctx)
-        role_arn = ensure_role(self.ctx, bucket, self.out)
+        role_arn = ensure_role(self.ctx, self.out)
         attempted = failed_before = 0
         for number, wave in enumerate(waves, 1):
             attempted += len(wave)

@@ -77,14 +77,16 @@ def test_execution_role_bucket_and_input_files(aws_env):
     iam, s3, gg = (aws_env.boto3_client(s) for s in ("iam", "s3", "greengrass"))
     role = iam.get_role(RoleName=ROLE)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [{
-        "Effect": "Allow", "Principal": {"Service": "greengrass.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        "Effect": "Allow", "Principal": {"Service": "greengrass.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"},
+                      "ArnLike": {"aws:SourceArn": "arn:aws:greengrass:*:123456789012:*"}}}]
     assert {"Key": "gg:managed-by", "Value": "gg"} in iam.list_role_tags(RoleName=ROLE)["Tags"]
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == [ROLE]
     assert iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"] == []
     statements = iam.get_role_policy(RoleName=ROLE, PolicyName=ROLE)["PolicyDocument"]["Statement"]
     assert {(s["Action"], s["Resource"]) for s in statements} == {
-        ("greengrass:CreateDeployment", "arn:aws:greengrass:%s:123456789012:/greengrass/groups/*" % aws_env.region),
-        ("s3:GetObject", "arn:aws:s3:::gg-artifacts-123456789012-%s/gg-rollout/*" % aws_env.region)}
+        ("greengrass:CreateDeployment", "arn:aws:greengrass:*:123456789012:/greengrass/groups/*"),
+        ("s3:GetObject", "arn:aws:s3:::gg-artifacts-123456789012-*/gg-rollout/*")}
     assert statements[0]["Condition"] == {"StringEquals": {"aws:ResourceTag/gg:managed-by": "gg"}}
     bucket = "gg-artifacts-123456789012-%s" % aws_env.region
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "gg:managed-by", "Value": "gg"}]
@@ -92,3 +94,18 @@ def test_execution_role_bucket_and_input_files(aws_env):
     bulk = gg.get_bulk_deployment_status(BulkDeploymentId=report.waves[0].bulk_deployment_id)
     assert bulk["BulkDeploymentStatus"] == "Completed" and bulk["tags"]["gg:managed-by"] == "gg"
     assert json.dumps(report.to_dict())   # the JSON report is plain data
+
+
+def test_an_edited_execution_role_is_put_back(aws_env):
+    from gg_manager.rollout.role import ensure_role, policy, trust
+
+    ctx = connect(region=aws_env.region, endpoint_url=aws_env.endpoint_url)
+    ensure_role(ctx)
+    iam = aws_env.boto3_client("iam")
+    iam.update_assume_role_policy(RoleName=ROLE, PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName=ROLE, PolicyName=ROLE, PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    ensure_role(ctx)
+    assert iam.get_role(RoleName=ROLE)["Role"]["AssumeRolePolicyDocument"] == trust(ctx)
+    assert iam.get_role_policy(RoleName=ROLE, PolicyName=ROLE)["PolicyDocument"] == policy(ctx)
