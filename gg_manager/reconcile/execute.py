@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from gg_manager.aws.buckets import create_managed_bucket
 from gg_manager.aws.session import MAX_WORKERS, describe_error, error_code
 from gg_manager.errors import GGError
 from gg_manager.package.lambda_zip import build_lambda_zip, lambda_code_sha256
@@ -99,13 +100,7 @@ class Ops:
 
     # --- shared: S3, IAM, Lambda ------------------------------------------------------
     def op_create_bucket(self, rt, bucket):
-        s3 = self._client("s3")
-        kwargs = {"Bucket": bucket}
-        if self.ctx.region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.ctx.region}
-        _tolerate(ALREADY, s3.create_bucket, **kwargs)
-        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [
-            {"Key": names.MANAGED_BY, "Value": names.MANAGED_VALUE}]})
+        create_managed_bucket(self.ctx, bucket)
 
     def op_upload_model(self, rt, bucket, key, path, digest):
         data = model_source_bytes(path)

@@ -1,24 +1,8 @@
 """`gg model push DIR`: pack a model folder, upload it content-addressed, say what to put in the spec."""
+from gg_manager.aws.buckets import ensure_managed_bucket
 from gg_manager.aws.session import error_code
 from gg_manager.package.model_tarball import model_digest, model_s3_key, model_source_bytes
 from gg_manager.reconcile import names
-
-
-def ensure_bucket(ctx, bucket):
-    s3 = ctx.client("s3")
-    try:
-        s3.head_bucket(Bucket=bucket)
-        return False
-    except Exception as exc:
-        if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
-            raise
-    kwargs = {"Bucket": bucket}
-    if ctx.region != "us-east-1":
-        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": ctx.region}
-    s3.create_bucket(**kwargs)
-    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [
-        {"Key": names.MANAGED_BY, "Value": names.MANAGED_VALUE}]})
-    return True
 
 
 def push_model(ctx, path, name, bucket=None):
@@ -27,7 +11,7 @@ def push_model(ctx, path, name, bucket=None):
     digest = model_digest(data)
     bucket = bucket or names.default_artifact_bucket(ctx.account, ctx.region)
     key = model_s3_key(name, digest)
-    ensure_bucket(ctx, bucket)
+    ensure_managed_bucket(ctx, bucket)
     s3 = ctx.client("s3")
     try:
         s3.head_object(Bucket=bucket, Key=key)

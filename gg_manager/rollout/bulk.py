@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from gg_manager.aws.buckets import ensure_managed_bucket
 from gg_manager.aws.session import error_code, paginate
 from gg_manager.reconcile import names
 from gg_manager.rollout.role import INPUT_PREFIX
@@ -22,23 +23,7 @@ _GROUP_ID = re.compile(r"/groups/([^/]+)")
 
 def ensure_bucket(ctx):
     bucket = names.default_artifact_bucket(ctx.account, ctx.region)
-    s3 = ctx.client("s3")
-    try:
-        s3.head_bucket(Bucket=bucket)
-        return bucket
-    except Exception as exc:
-        if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
-            raise
-    kwargs = {"Bucket": bucket}
-    if ctx.region != "us-east-1":
-        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": ctx.region}
-    try:
-        s3.create_bucket(**kwargs)
-    except Exception as exc:
-        if error_code(exc) not in ("BucketAlreadyOwnedByYou",):
-            raise
-    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [
-        {"Key": names.MANAGED_BY, "Value": names.MANAGED_VALUE}]})
+    ensure_managed_bucket(ctx, bucket)
     return bucket
 
 

@@ -7,7 +7,6 @@ import sys
 
 import cv2
 import numpy as np
-import pytest
 
 import backends
 import inference_config

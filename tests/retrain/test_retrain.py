@@ -2,7 +2,6 @@
 import csv
 import importlib.util
 import os
-import sys
 
 from gg_manager.cli import main
 

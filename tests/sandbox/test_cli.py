@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from gg_manager.sandbox import process
 

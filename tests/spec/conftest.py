@@ -1,6 +1,5 @@
 """Helpers for spec tests: write a spec into a temp folder and run `gg validate` on it."""
 import json
-import os
 import textwrap
 
 import pytest

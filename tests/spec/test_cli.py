@@ -1,5 +1,4 @@
 """`gg validate` as a user meets it: json output, no network, the schema itself."""
-import json
 import socket
 
 import jsonschema
