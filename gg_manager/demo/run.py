@@ -288,6 +288,7 @@ class Demo:
                 m.get("backend"), m.get("task"), m.get("name"), m.get("epoch"), m.get("sha256"), m.get("device"),
                 "%.2f ms" % forward if forward is not None else "-"))
         self.out("   timings: " + ", ".join("%s %.1fs" % (n, t) for n, t in self.timings if t is not None))
+        self.out("   logs kept in %s: core.log, gg-*.log, core/var/log/user/... (one per Lambda)" % self.work)
         for problem in self.problems:
             self.out("   PROBLEM: " + problem)
         self.out("")
