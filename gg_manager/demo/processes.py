@@ -4,10 +4,11 @@ Every gg call goes through the same command line a user types (the `gg`
 console script next to this Python, else `python -m gg_manager.cli`).
 """
 import os
-import signal
 import subprocess
 import sys
 import time
+
+from gg_manager.core.launcher import CoreProcess
 
 
 def gg_command():
@@ -38,93 +39,10 @@ def run_gg(args, env, cwd, echo=None, timeout=600):
             proc.wait()
 
 
-def _die_with_parent():
-    """In the child: get SIGTERM when the demo is gone, however it ended (Linux)."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class CoreProcess:
-    """`gg core run` for one core, in its own session, output to a log file."""
-
-    def __init__(self, config_path, work_dir, env, log_path, cwd):
-        self.config_path = config_path
-        self.work_dir = work_dir
-        self.env = env
-        self.log_path = log_path
-        self.cwd = cwd
-        self.proc = None
-
-    def start(self):
-        with open(self.log_path, "ab") as out:
-            self.proc = subprocess.Popen(
-                gg_command() + ["core", "run", "--config", self.config_path, "--work-dir", self.work_dir,
-                                "--poll-interval", "0.5"],
-                cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, preexec_fn=_die_with_parent)
-        return self
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def tail(self, chars=3000):
-        try:
-            with open(self.log_path, errors="replace") as fh:
-                return fh.read()[-chars:]
-        except OSError:
-            return ""
-
-    def stop(self, timeout=20):
-        """SIGTERM (the core stops its Lambdas), SIGKILL to its session if it does not end.
-        Returns the pids still alive afterwards (the core's Lambdas that escaped), normally []."""
-        if self.proc is None:
-            return []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(self.proc.pid)
-                self.proc.wait(5)
-        deadline = time.monotonic() + 5
-        while lambda_pids(self.work_dir) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = lambda_pids(self.work_dir)
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return left
-
-
-def _kill_group(pid):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def lambda_pids(work_dir):
-    """Live processes running inside work_dir: the local core's Lambdas."""
-    pids = []
-    prefix = os.path.abspath(work_dir) + os.sep
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cwd = os.readlink("/proc/%s/cwd" % entry)
-            with open("/proc/%s/stat" % entry) as fh:
-                if fh.read().split(")")[-1].split()[0] == "Z":
-                    continue
-        except OSError:
-            continue
-        if cwd.startswith(prefix):
-            pids.append(int(entry))
-    return pids
+def start_core(config_path, work_dir, env, log_path, cwd):
+    """`gg core run` in the background through the same `gg` command a user types."""
+    return CoreProcess(config_path, work_dir, log_path, env=env, cwd=cwd, command=gg_command(),
+                       args=["--poll-interval", "0.5"]).start(die_with_parent=True)
 
 
 def alive(pid):

@@ -13,12 +13,13 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from gg_manager.core.launcher import lambda_pids
 from gg_manager.sandbox import process as sandbox_process
 
 from . import dataset, train
 from .leftovers import aws_leftovers
 from .predictions import Listener, Score
-from .processes import CoreProcess, alive, lambda_pids, run_gg
+from .processes import alive, run_gg, start_core
 
 GROUP = "gg-demo"
 STALL_S = 15.0                  # no new clip frame answered for this long: the stream is stuck
@@ -149,8 +150,8 @@ class Demo:
             self.gg("create", show=lambda line: not line.startswith(("shared: ", "group %s: " % GROUP))
                     or "wrote" in line)
         self.step("Local Greengrass core: gg core run (log: %s)" % os.path.join(self.work, "core.log"))
-        self.core = CoreProcess(os.path.join(self.app, "config", "config.json"), os.path.join(self.work, "core"),
-                                self.env, os.path.join(self.work, "core.log"), self.app).start()
+        self.core = start_core(os.path.join(self.app, "config", "config.json"), os.path.join(self.work, "core"),
+                               self.env, os.path.join(self.work, "core.log"), self.app)
         self.out("   pid %d" % self.core.proc.pid)
         self.topic = "gg/%s" % GROUP
         self.listener = Listener(self.sandbox.mqtt_host, self.sandbox.mqtt_port)
@@ -231,8 +232,10 @@ class Demo:
         if self.listener is not None:
             self.listener.close()
         if self.core is not None:
-            left = self.core.stop()
+            stuck, left = self.core.stop()
             self.out("   core stopped (exit %s)" % self.core.proc.returncode)
+            if stuck:
+                self.problems.append("the core ignored SIGTERM and was killed")
             if left:
                 self.problems.append("Lambda processes outlived the core: %s" % left)
         if self.created and self.sandbox is not None:

@@ -11,15 +11,14 @@ import hashlib
 import io
 import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
 import zipfile
 
 import pytest
+
+from gg_manager.core import launcher
 
 from gg_manager.provision.core_config import core_config, write_config
 
@@ -182,67 +181,36 @@ class CoreProcess:
         self.sb = sandbox
         self.work_dir = str(tmp_path / "work")
         self.log_path = str(tmp_path / "core.out")
-        self.proc = None
+        self.launcher = None
+
+    @property
+    def proc(self):
+        return self.launcher.proc if self.launcher else None
 
     def start(self, builder, *extra):
         env = dict(os.environ, **self.sb.env())
         env.pop("GG_MQTT_HOST", None)  # the core finds the broker through the sandbox itself
         env.pop("GG_MQTT_PORT", None)
-        with open(self.log_path, "ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gg_manager.cli", "core", "run", "--config", builder.config_path,
-                 "--work-dir", self.work_dir, "--endpoint-url", self.sb.endpoint_url,
-                 "--poll-interval", "0.3", "--ready-timeout", "30"] + list(extra),
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.launcher = launcher.CoreProcess(
+            builder.config_path, self.work_dir, self.log_path, env=env, cwd=ROOT,
+            args=["--endpoint-url", self.sb.endpoint_url, "--poll-interval", "0.3", "--ready-timeout", "30"]
+            + list(extra)).start()
         return self
 
     def output(self):
-        try:
-            with open(self.log_path, errors="replace") as fh:
-                return fh.read()[-6000:]
-        except OSError:
-            return ""
+        return self.launcher.tail() if self.launcher else ""
 
     def lambda_pids(self):
-        """Live processes whose working directory is inside this core's work dir (its Lambdas)."""
-        pids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                cwd = os.readlink("/proc/%s/cwd" % entry)
-                with open("/proc/%s/stat" % entry) as fh:
-                    if fh.read().split(")")[-1].split()[0] == "Z":
-                        continue
-            except OSError:
-                continue
-            if cwd.startswith(self.work_dir + os.sep):
-                pids.append(int(entry))
-        return pids
+        return launcher.lambda_pids(self.work_dir)
 
     def wait(self, timeout=60):
         return self.proc.wait(timeout)
 
     def stop(self, timeout=20):
-        if self.proc is None:
+        if self.launcher is None:
             return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-                raise AssertionError("the core did not stop on SIGTERM:\n" + self.output())
-        deadline = time.monotonic() + 5
-        while self.lambda_pids() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = self.lambda_pids()
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stuck, left = self.launcher.stop(timeout)
+        assert not stuck, "the core did not stop on SIGTERM:\n" + self.output()
         assert not left, "Lambda processes left behind: %s" % left
 
 

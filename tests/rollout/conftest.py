@@ -8,12 +8,10 @@
 """
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
+
+from gg_manager.core import launcher
 
 from gg_manager.cli import main
 
@@ -114,67 +112,32 @@ class Fleet:
         env.pop("GG_MQTT_HOST", None)
         env.pop("GG_MQTT_PORT", None)
         for i in range(FLEET_SIZE):
-            work = self.root / "work" / ("%02d" % i)
-            work.mkdir(parents=True)
-            log = open(str(self.root / ("core%02d.out" % i)), "ab")
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "gg_manager.cli", "core", "run",
-                 "--config", str(self.root / "config" / ("%02d" % i) / "config.json"),
-                 "--work-dir", str(work), "--endpoint-url", self.sb.endpoint_url,
-                 "--poll-interval", "0.5", "--ready-timeout", "30"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            log.close()
-            self.cores.append((proc, str(work)))
+            self.cores.append(launcher.CoreProcess(
+                str(self.root / "config" / ("%02d" % i) / "config.json"), self.root / "work" / ("%02d" % i),
+                self.root / ("core%02d.out" % i), env=env, cwd=ROOT,
+                args=["--endpoint-url", self.sb.endpoint_url, "--poll-interval", "0.5",
+                      "--ready-timeout", "30"]).start())
 
     def core_output(self, i):
-        with open(str(self.root / ("core%02d.out" % i)), errors="replace") as fh:
-            return fh.read()[-3000:]
+        return self.cores[i].tail(3000)
 
     def check_cores_alive(self):
-        dead = [(i, p.returncode) for i, (p, _) in enumerate(self.cores) if p.poll() is not None]
+        dead = [(i, c.proc.returncode) for i, c in enumerate(self.cores) if not c.alive()]
         assert not dead, "cores exited: %s\n%s" % (dead, self.core_output(dead[0][0]))
 
     def stop_cores(self):
-        for proc, _ in self.cores:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        stuck = []
-        for proc, _ in self.cores:
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                stuck.append(proc.pid)
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        deadline = time.monotonic() + 5
-        while self.leftovers() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = self.leftovers()
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        for core in self.cores:
+            core.terminate()
+        results = [core.stop() for core in self.cores]
+        stuck = [c.proc.pid for c, (s, _) in zip(self.cores, results) if s]
+        left = sorted(pid for _, pids in results for pid in pids)
         assert not stuck, "cores that ignored SIGTERM: %s" % stuck
         assert not left, "processes left behind by the cores: %s" % left
 
     def leftovers(self):
-        """Live processes started by a core (its pid, or a cwd inside its work dir)."""
-        ours = {p.pid for p, _ in self.cores if p.poll() is None}
-        works = tuple(w + os.sep for _, w in self.cores)
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                cwd = os.readlink("/proc/%s/cwd" % entry) + os.sep
-                with open("/proc/%s/stat" % entry) as fh:
-                    if fh.read().split(")")[-1].split()[0] == "Z":
-                        continue
-            except OSError:
-                continue
-            if cwd.startswith(works):
-                ours.add(int(entry))
-        return sorted(ours)
+        """Live processes started by the cores: the cores themselves and their Lambdas."""
+        ours = {c.proc.pid for c in self.cores if c.alive()}
+        return sorted(ours | set(launcher.lambda_pids(*[c.work_dir for c in self.cores])))
 
 
 @pytest.fixture
