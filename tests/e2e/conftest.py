@@ -20,6 +20,7 @@ import uuid
 
 import pytest
 
+from gg_manager.aws.session import paginate
 from gg_manager.demo import dataset, train
 from gg_manager.demo.processes import gg_command
 from tests.core.conftest import CoreProcess, Mqtt
@@ -78,14 +79,16 @@ class App:
         return output
 
     def aws_leftovers(self):
-        """What the AWS APIs list of this group: its group, Lambdas, core thing and roles."""
+        """What the AWS APIs list of this group (every page): its group, Lambdas, core thing and roles."""
         sb = self.sandbox
-        groups = [g["Name"] for g in sb.boto3_client("greengrass").list_groups()["Groups"] if g["Name"] == self.group]
-        functions = [f["FunctionName"] for f in sb.boto3_client("lambda").list_functions()["Functions"]
+        groups = [g["Name"] for g in paginate(sb.boto3_client("greengrass"), "list_groups", "Groups")
+                  if g["Name"] == self.group]
+        functions = [f["FunctionName"] for f in paginate(sb.boto3_client("lambda"), "list_functions", "Functions")
                      if f["FunctionName"].startswith(self.group + "-")]
-        things = [t["thingName"] for t in sb.boto3_client("iot").list_things()["things"]
+        things = [t["thingName"] for t in paginate(sb.boto3_client("iot"), "list_things", "things")
                   if t["thingName"].startswith(self.group)]
-        roles = [r["RoleName"] for r in sb.boto3_client("iam").list_roles()["Roles"] if self.group in r["RoleName"]]
+        roles = [r["RoleName"] for r in paginate(sb.boto3_client("iam"), "list_roles", "Roles")
+                 if self.group in r["RoleName"]]
         return {k: v for k, v in (("groups", groups), ("functions", functions), ("things", things),
                                   ("roles", roles)) if v}
 

@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from gg_manager.aws.session import paginate
 from gg_manager.cli import main
 
 SPEC = """\
@@ -128,20 +129,21 @@ def new_project(tmp_path_factory, aws_env, capsys):
 
 
 def list_everything(sandbox, prefix):
-    """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing."""
+    """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing
+    (every page: a sandbox shared by the whole test session holds more than one page)."""
     gg, iot = sandbox.boto3_client("greengrass"), sandbox.boto3_client("iot")
     lam, iam, s3 = sandbox.boto3_client("lambda"), sandbox.boto3_client("iam"), sandbox.boto3_client("s3")
     found = []
-    found += ["group " + g["Name"] for g in gg.list_groups().get("Groups", [])]
+    found += ["group " + g["Name"] for g in paginate(gg, "list_groups", "Groups")]
     for kind in ("core", "device", "function", "resource", "subscription", "logger", "connector"):
-        method = getattr(gg, "list_%s_definitions" % kind)
-        found += ["%s definition %s" % (kind, d.get("Name")) for d in method().get("Definitions", [])]
-    found += ["thing " + t["thingName"] for t in iot.list_things().get("things", [])]
-    found += ["policy " + p["policyName"] for p in iot.list_policies().get("policies", [])]
-    found += ["lambda " + f["FunctionName"] for f in lam.list_functions().get("Functions", [])]
-    found += ["role " + r["RoleName"] for r in iam.list_roles().get("Roles", [])]
+        defs = paginate(gg, "list_%s_definitions" % kind, "Definitions")
+        found += ["%s definition %s" % (kind, d.get("Name")) for d in defs]
+    found += ["thing " + t["thingName"] for t in paginate(iot, "list_things", "things")]
+    found += ["policy " + p["policyName"] for p in paginate(iot, "list_policies", "policies")]
+    found += ["lambda " + f["FunctionName"] for f in paginate(lam, "list_functions", "Functions")]
+    found += ["role " + r["RoleName"] for r in paginate(iam, "list_roles", "Roles")]
     for bucket in s3.list_buckets().get("Buckets", []):
-        for obj in s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", []):
+        for obj in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket["Name"]):
             found.append("object s3://%s/%s" % (bucket["Name"], obj["Key"]))
     return sorted(f for f in found if prefix in f)
 
@@ -152,7 +154,7 @@ def full_state(sandbox, prefix):
     state = {"names": list_everything(sandbox, prefix)}
     for kind in ("core", "function", "resource", "subscription", "logger", "connector"):
         noun = kind.capitalize() + "Definition"
-        for d in getattr(gg, "list_%s_definitions" % kind)().get("Definitions", []):
+        for d in paginate(gg, "list_%s_definitions" % kind, "Definitions"):
             if prefix in (d.get("Name") or "") and d.get("LatestVersion"):
                 ver = getattr(gg, "get_%s_definition_version" % kind)(
                     **{noun + "Id": d["Id"], noun + "VersionId": d["LatestVersion"]})["Definition"]
@@ -187,3 +189,23 @@ def normalized(state, prefix):
 def converged_state(aws_env):
     """converged_state(project) -> the project's full AWS state, prefix-normalized."""
     return lambda p: normalized(full_state(aws_env, p.prefix), p.prefix)
+
+
+def state_difference(a, b):
+    """Readable differences between two normalized states ('' when equal)."""
+    lines = []
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) == b.get(key):
+            continue
+        if key == "names":
+            only_a = sorted(set(a.get(key, [])) - set(b.get(key, [])))
+            only_b = sorted(set(b.get(key, [])) - set(a.get(key, [])))
+            lines.append("names only in the first: %s; only in the second: %s" % (only_a, only_b))
+        else:
+            lines.append("%s: %r != %r" % (key, a.get(key), b.get(key)))
+    return "\n".join(lines)
+
+
+@pytest.fixture(name="state_difference")
+def state_difference_fixture():
+    return state_difference
