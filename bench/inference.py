@@ -7,13 +7,23 @@ layout, SSD-512/ResNet-50 detector in the object-detection deploy layout, both
 with random weights) a child process plays the Lambda: it imports the real
 handler module (lambdas/inference/inference.py) with the real greengrasssdk,
 whose publishes go over HTTP to a stand-in core IPC server in this process.
-The child alternates blocks of full events ({"filepath": a 640x480 JPEG frame}
--> read, check, decode, preprocess, forward, postprocess, publish; the block
-ends when the publish worker has posted everything) with blocks of as many bare
-forwards (copy a ready batch in, forward, read outputs), so load from other
-processes hits both sides equally and background publishing is charged to the
-handler side. Printed: per-stage latency, images/s of each
-path, their ratio, and the Lambda process's peak RSS (VmHWM).
+Each event is built as the local core's runtime loop
+(gg_manager/core/runtime_shims/gg_lambda_runtime.py) builds it: a JSON payload
+{"filepath": a 640x480 JPEG frame, "frame_id"} decoded per event and a fresh
+context per event. Two full paths are timed, each in its own blocks:
+  pipelined  the frame arrives through a subscription (client context
+             {"custom": {"source", "subject"}}, as the core routes camera frames):
+             the handler decodes and returns, a worker runs forward + publish;
+  direct     no subject (a direct RequestResponse invoke): served synchronously,
+             the result returned.
+A full block (read, check, decode, preprocess, forward, postprocess, publish)
+ends only when every event's result has been posted (pipeline and publish
+worker flushed); each is followed by a block of as many bare forwards (copy a
+ready batch in, forward, read outputs) and the blocks alternate, so load from
+other processes hits both sides and all background work is charged to the
+handler side. Printed: per-stage latency, how long the handler takes to
+return, images/s of each path, their ratios, and the Lambda process's peak RSS
+(VmHWM).
 """
 import argparse
 import json
@@ -30,68 +40,100 @@ LAMBDA_DIR = os.path.join(ROOT, "lambdas", "inference")
 FAKE_CORE_DIR = os.path.join(ROOT, "tests", "lambdas", "fake_core")
 MY_ARN = "arn:aws:lambda:us-east-1:123456789012:function:gg-inference:bench"
 ROUTER_ARN = "arn:aws:lambda:::function:GGRouter"
+CAMERA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:gg-camera:bench"
+FRAME_TOPIC = "bench/camera/frame"
+RUNTIME_SHIM = os.path.join(ROOT, "gg_manager", "core", "runtime_shims", "gg_lambda_runtime.py")
 
 CHILD = r"""
-import json, os, resource, statistics, sys, time
+import base64, importlib.util, json, os, resource, statistics, sys, time
 sys.path[:0] = [os.environ["LAMBDA_DIR"], os.environ["FAKE_CORE_DIR"]]
 import numpy as np
+# the local core's Lambda runtime loop: how it builds (event, context) for each work item
+spec = importlib.util.spec_from_file_location("gg_lambda_runtime", os.environ["RUNTIME_SHIM"])
+runtime = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(runtime)
 t0 = time.perf_counter()
 import inference                                    # loads the model, as the core does at start
 load_s = time.perf_counter() - t0
 service = inference.service
 assert service is not None, inference.load_error
 frame, n, warmup = os.environ["FRAME"], int(os.environ["ITERATIONS"]), int(os.environ["WARMUP"])
+arn = os.environ["MY_FUNCTION_ARN"]
 batch = np.random.RandomState(0).uniform(0, 255, service.preprocess.buffer.shape).astype(np.float32)
-event = {"filepath": frame, "frame_id": 0}
-stages = dict((k, []) for k in ("decode", "preprocess", "forward", "postprocess", "publish", "post_bg"))
-full, bare, cpu_full, cpu_bare, bare_each = [], [], [], [], []
+# a camera frame as the core delivers it through a subscription (Event invoke, client context
+# {"custom": {"source", "subject"}}), and the same payload invoked directly (no client context)
+routed = base64.b64encode(json.dumps({"custom": {"source": os.environ["CAMERA_ARN"],
+                                                 "subject": os.environ["FRAME_TOPIC"]}}).encode()).decode()
+modes = {"pipelined": routed, "direct": ""}
+STAGES = ("decode", "preprocess", "forward", "postprocess", "publish", "post_bg", "handler")
+acc = dict((m, {"full": [], "bare": [], "cpu_full": [], "cpu_bare": [], "bare_each": [],
+                "stages": dict((k, []) for k in STAGES), "published": 0}) for m in modes)
 block = max(1, min(20, n // 5))
-done = 0
+done, frame_id = 0, 0
 while done < warmup + n:
-    # a block of handler events, flushed, then as many bare forwards: the publish worker's
-    # background work is charged to the handler block, and load drift hits both sides
+    # per cycle and mode: a block of handler events, flushed (pipeline and publish worker, so
+    # background work is charged to the handler block), then as many bare forwards; the
+    # modes alternate so load drift hits every side
     size = min(block, warmup + n - done)
-    ca = time.process_time()
-    a = time.perf_counter()
-    for i in range(size):
-        event["frame_id"] = done + i
-        result = inference.function_handler(event, None)
-        assert "prediction" in result, result
-        if done + i >= warmup:
-            for k, v in service.last_timings.items():
-                stages[k].append(v)
-            stages["post_bg"].append(service.publisher.last_post_s * 1000)
-    service.flush()
-    b = time.perf_counter()
-    cb = time.process_time()
-    for i in range(size):
-        t = time.perf_counter()
-        service.backend.forward(batch)
+    for mode, client_context in modes.items():
+        a_ = acc[mode]
+        ca = time.process_time()
+        a = time.perf_counter()
+        handler_s = []
+        posts = []
+        for i in range(size):
+            frame_id += 1
+            payload = json.dumps({"filepath": frame, "frame_id": frame_id}).encode()
+            h = time.perf_counter()
+            context = runtime.LambdaContext(arn, None, runtime.decode_client_context(client_context), 3.0)
+            result = inference.function_handler(runtime.decode_event(payload), context)
+            runtime.encode_result(result)
+            handler_s.append(time.perf_counter() - h)
+            posts.append(service.publisher.last_post_s * 1000)
+            if mode == "direct":
+                assert "prediction" in result, result
+            else:
+                assert result is None, result
+        service.flush()
+        b = time.perf_counter()
+        cb = time.process_time()
+        for i in range(size):
+            t = time.perf_counter()
+            service.backend.forward(batch)
+            if done >= warmup:
+                a_["bare_each"].append((time.perf_counter() - t) * 1000)
+        c = time.perf_counter()
+        cc = time.process_time()
         if done >= warmup:
-            bare_each.append((time.perf_counter() - t) * 1000)
-    c = time.perf_counter()
-    cc = time.process_time()
-    if done >= warmup:
-        full.append((b - a, size))
-        bare.append((c - b, size))
-        cpu_full.append(cb - ca)
-        cpu_bare.append(cc - cb)
+            a_["full"].append((b - a, size))
+            a_["bare"].append((c - b, size))
+            a_["cpu_full"].append(cb - ca)
+            a_["cpu_bare"].append(cc - cb)
+            for t in list(service.recent_timings)[-size:]:
+                for k, v in t.items():
+                    a_["stages"][k].append(v)
+            a_["stages"]["post_bg"].extend(posts)
+            a_["stages"]["handler"].extend(v * 1000 for v in handler_s)
+            a_["published"] += size
     done += size
-full_s, bare_s = sum(t for t, _ in full), sum(t for t, _ in bare)
-count = sum(k for _, k in full)
-paired = statistics.median((b[0] / b[1]) / (f[0] / f[1]) for f, b in zip(full, bare))
+last = json.loads(runtime.encode_result(inference.function_handler({"filepath": frame, "frame_id": -1}, None)))
 hwm = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
-print(json.dumps({
-    "load_s": load_s, "device": service.model["device"],
-    "stages_ms": dict((k, statistics.median(v)) for k, v in stages.items()),
-    "stages_mean_ms": dict((k, statistics.mean(v)) for k, v in stages.items()),
-    "full_ips": count / full_s, "bare_ips": count / bare_s, "paired_ratio": paired, "blocks": len(full),
-    "bare_forward_median_ms": statistics.median(bare_each),
-    "cpu_full_ms": sum(cpu_full) / count * 1000, "cpu_bare_ms": sum(cpu_bare) / count * 1000,
-    "full_mean_ms": full_s / count * 1000, "bare_mean_ms": bare_s / count * 1000,
-    "peak_rss_mb": hwm / 1024.0, "published": service.publisher.posted,
-    "detections": len(result["prediction"]) if service.info.task == "detection" else None,
-}))
+out = {"load_s": load_s, "device": service.model["device"], "peak_rss_mb": hwm / 1024.0,
+       "posted": service.publisher.posted, "pipeline": service.pipeline is not None,
+       "detections": len(last["prediction"]) if service.info.task == "detection" else None}
+for mode, a_ in acc.items():
+    full_s, bare_s = sum(t for t, _ in a_["full"]), sum(t for t, _ in a_["bare"])
+    count = sum(k for _, k in a_["full"])
+    out[mode] = {
+        "stages_ms": dict((k, statistics.median(v)) for k, v in a_["stages"].items()),
+        "stages_mean_ms": dict((k, statistics.mean(v)) for k, v in a_["stages"].items()),
+        "full_ips": count / full_s, "bare_ips": count / bare_s, "blocks": len(a_["full"]),
+        "paired_ratio": statistics.median((b[0] / b[1]) / (f[0] / f[1]) for f, b in zip(a_["full"], a_["bare"])),
+        "bare_forward_median_ms": statistics.median(a_["bare_each"]),
+        "cpu_full_ms": sum(a_["cpu_full"]) / count * 1000, "cpu_bare_ms": sum(a_["cpu_bare"]) / count * 1000,
+        "full_mean_ms": full_s / count * 1000, "bare_mean_ms": bare_s / count * 1000,
+    }
+print(json.dumps(out))
 """
 
 
@@ -167,7 +209,8 @@ def run_child(model_dir, frame, iterations, warmup, ipc_url, extra_env=None):
     env = dict(os.environ, LAMBDA_DIR=LAMBDA_DIR, FAKE_CORE_DIR=FAKE_CORE_DIR, MODEL_PATH=model_dir,
                FRAME=frame, ITERATIONS=str(iterations), WARMUP=str(warmup), FAKE_IPC_URL=ipc_url,
                MY_FUNCTION_ARN=MY_ARN, ROUTER_FUNCTION_ARN=ROUTER_ARN, LOG_LEVEL="WARNING",
-               OUTPUT_TOPIC="bench/out", ERROR_TOPIC="bench/err")
+               OUTPUT_TOPIC="bench/out", ERROR_TOPIC="bench/err", CAMERA_ARN=CAMERA_ARN,
+               FRAME_TOPIC=FRAME_TOPIC, RUNTIME_SHIM=RUNTIME_SHIM)
     env.update(extra_env or {})
     out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
     if out.returncode != 0:
@@ -175,22 +218,33 @@ def run_child(model_dir, frame, iterations, warmup, ipc_url, extra_env=None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+MODES = (("pipelined", "subscription-routed frames (Event invoke with a subject): pipelined"),
+         ("direct", "direct invoke (no subject, RequestResponse): synchronous, result returned"))
+
+
 def report(name, r):
-    s = r["stages_ms"]
     print("\n== {} ({}) ==".format(name, r["device"]))
-    print("  model load            {:8.0f} ms".format(r["load_s"] * 1000))
-    print("  stage median ms       decode {decode:.2f} | preprocess {preprocess:.2f} | forward {forward:.2f}"
-          " | postprocess {postprocess:.2f} | publish {publish:.2f}".format(**s))
-    print("  bare forward median   {:8.2f} ms (the same call outside the handler)".format(r["bare_forward_median_ms"]))
-    print("  publish worker        {:8.2f} ms per message (JSON + HTTP POST, off the handler's path)".format(
-        s["post_bg"]))
-    print("  full handler path     {:8.2f} images/s  (mean {:.2f} ms)".format(r["full_ips"], r["full_mean_ms"]))
-    print("  bare forward          {:8.2f} images/s  (mean {:.2f} ms)".format(r["bare_ips"], r["bare_mean_ms"]))
-    print("  ratio full/bare       {:8.3f}  (all blocks); {:.3f} median of {} adjacent block pairs".format(
-        r["full_ips"] / r["bare_ips"], r["paired_ratio"], r["blocks"]))
-    print("  CPU time per image    {:8.2f} ms full path vs {:.2f} ms bare forward (ratio {:.3f};"
-          " all threads of the Lambda)".format(r["cpu_full_ms"], r["cpu_bare_ms"], r["cpu_bare_ms"] / r["cpu_full_ms"]))
-    print("  Lambda peak RSS       {:8.1f} MB".format(r["peak_rss_mb"]))
+    print("  model load            {:8.0f} ms; Lambda peak RSS {:.1f} MB".format(r["load_s"] * 1000, r["peak_rss_mb"]))
+    for mode, title in MODES:
+        m = r[mode]
+        s = m["stages_ms"]
+        print("  -- {}".format(title))
+        print("  stage median ms       decode {decode:.2f} | preprocess {preprocess:.2f} | forward {forward:.2f}"
+              " | postprocess {postprocess:.2f} | publish {publish:.2f}".format(**s))
+        print("  handler returns after {:8.2f} ms median (mean {:.2f}; the core's next event can start then)".format(
+            s["handler"], m["stages_mean_ms"]["handler"]))
+        print("  bare forward median   {:8.2f} ms (the same call outside the handler)".format(
+            m["bare_forward_median_ms"]))
+        print("  publish worker        {:8.2f} ms per message (JSON + HTTP POST, off the handler's path)".format(
+            s["post_bg"]))
+        print("  full handler path     {:8.2f} images/s  (mean {:.2f} ms; every result published)".format(
+            m["full_ips"], m["full_mean_ms"]))
+        print("  bare forward          {:8.2f} images/s  (mean {:.2f} ms)".format(m["bare_ips"], m["bare_mean_ms"]))
+        print("  ratio full/bare       {:8.3f}  (all blocks); {:.3f} median of {} adjacent block pairs".format(
+            m["full_ips"] / m["bare_ips"], m["paired_ratio"], m["blocks"]))
+        print("  CPU time per image    {:8.2f} ms full path vs {:.2f} ms bare forward (ratio {:.3f};"
+              " all threads of the Lambda)".format(m["cpu_full_ms"], m["cpu_bare_ms"],
+                                                    m["cpu_bare_ms"] / m["cpu_full_ms"]))
 
 
 def main(argv=None):
@@ -233,9 +287,11 @@ def main(argv=None):
                 report("{}: {}".format(name, title), results[name])
         print("\nside by side, full/bare throughput ratio (all blocks | median of block pairs):")
         for name, r in results.items():
-            print("  {:32s} {:.3f} | {:.3f}   ({:.1f} vs {:.1f} images/s, peak RSS {:.0f} MB)".format(
-                name, r["full_ips"] / r["bare_ips"], r["paired_ratio"], r["full_ips"], r["bare_ips"],
-                r["peak_rss_mb"]))
+            for mode, _ in MODES:
+                m = r[mode]
+                print("  {:32s} {:9s} {:.3f} | {:.3f}   ({:.1f} vs {:.1f} images/s, peak RSS {:.0f} MB)".format(
+                    name, mode, m["full_ips"] / m["bare_ips"], m["paired_ratio"], m["full_ips"], m["bare_ips"],
+                    r["peak_rss_mb"]))
         print("IPC posts received: {}; wall time {:.0f} s; load average at end: {:.2f} {:.2f} {:.2f}".format(
             counter["posts"], time.time() - started, *os.getloadavg()))
     server.close()

@@ -126,7 +126,8 @@ class Preprocessor(object):
 
     Resizing happens first, on uint8 BGR (the cheapest place), then channel
     order, mean and std are applied while converting into the float buffer.
-    The returned array is overwritten by the next call.
+    The returned array is overwritten by the next call, unless `out` (an array
+    shaped like `buffer`, e.g. from new_buffer()) is given: then that is filled.
     """
 
     def __init__(self, input_shape, color_order="rgb", mean=None, std=None):
@@ -137,17 +138,21 @@ class Preprocessor(object):
         self.mean = None if mean is None else np.asarray(mean, np.float32).reshape(-1, 1, 1)
         self.inv_std = None if std is None else (1.0 / np.asarray(std, np.float32)).reshape(-1, 1, 1)
 
-    def __call__(self, image):
+    def new_buffer(self):
+        return np.empty(self.buffer.shape, dtype=np.float32)
+
+    def __call__(self, image, out=None):
+        batch = self.buffer if out is None else out
         if image.shape[0] != self.height or image.shape[1] != self.width:
             image = cv2.resize(image, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
         if self.channels == 1:
             chw = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[None]
         else:
             chw = (image[:, :, ::-1] if self.rgb else image).transpose(2, 0, 1)
-        out = self.buffer[0]
-        np.copyto(out, chw, casting="unsafe")
+        target = batch[0]
+        np.copyto(target, chw, casting="unsafe")
         if self.mean is not None:
-            out -= self.mean
+            target -= self.mean
         if self.inv_std is not None:
-            out *= self.inv_std
-        return self.buffer
+            target *= self.inv_std
+        return batch

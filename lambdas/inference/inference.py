@@ -2,8 +2,17 @@
 
 Long-lived (pinned): the model is loaded once when the core starts this module;
 each event on the Lambda's subscription is then served by function_handler.
-Results go to OUTPUT_TOPIC, problems to ERROR_TOPIC, and a RequestResponse
-caller gets the same dict as its return value.
+Results go to OUTPUT_TOPIC, problems to ERROR_TOPIC.
+
+Two ways an event is served:
+- delivered by a subscription (the context's client_context.custom carries the
+  message's "subject"; the core invokes with InvocationType Event and discards
+  the return value): pipelined (PIPELINE=on, the default). The handler decodes
+  the frame, hands it to the model's worker thread and returns, so the next
+  frame is decoded while this one runs through the network.
+- anything else (a direct lambda invoke, a test calling the handler): served
+  synchronously, and a RequestResponse caller gets the result (or the error
+  message) as the return value, after every earlier pipelined event.
 """
 import json
 import logging
@@ -47,9 +56,22 @@ def _start():
 service, load_error = _start()
 
 
+def routed_subject(context):
+    """The topic of a subscription-routed message, or None for a direct invocation."""
+    custom = getattr(getattr(context, "client_context", None), "custom", None)
+    if isinstance(custom, dict):
+        subject = custom.get("subject")
+        if isinstance(subject, str) and subject:
+            return subject
+    return None
+
+
 def function_handler(event, context):
     if service is None:
         topic, reason = load_error
         publish(topic, _load_error_message(reason))
         return {"error": reason, "kind": "model_load"}
+    if service.pipeline is not None and routed_subject(context) is not None:
+        service.submit(event)           # answered on OUTPUT_TOPIC / ERROR_TOPIC by the worker
+        return None
     return service.handle(event)

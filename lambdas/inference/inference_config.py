@@ -85,6 +85,8 @@ class Settings(object):
             decode_reduced=_choice(env, "DECODE_REDUCED", "on", ("on", "off")) == "on",
             prediction_decimals=_number(env, "PREDICTION_DECIMALS", 6, int, -1),
             publish_queue=_number(env, "PUBLISH_QUEUE", 8, int, 0),
+            pipeline=_choice(env, "PIPELINE", "on", ("on", "off")) == "on",
+            pipeline_queue=_number(env, "PIPELINE_QUEUE", 1, int, 1),
             cpu_threads=_number(env, "CPU_THREADS", 0, int, 0),
             gpu_device_file=env.get("GPU_DEVICE_FILE", "").strip() or "/dev/nvidia0",
         )

@@ -4,8 +4,14 @@
 real greengrasssdk, a local core, or a test. handle() never raises: a bad event
 becomes a message on the error topic and the next event is served.
 """
+import collections
 import logging
 import time
+
+try:
+    import queue
+except ImportError:  # pragma: no cover
+    import Queue as queue
 
 import backends
 import imaging
@@ -13,6 +19,8 @@ import inference_events
 import model_files
 import postprocess
 from feedback import FeedbackStore
+import pipeline as pipeline_mod
+from pipeline import Pipeline
 from publisher import Publisher
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,15 @@ class InferenceService(object):
         self.served = 0
         self.errors = 0
         self.last_timings = {}
+        self.recent_timings = collections.deque(maxlen=64)   # per-event stage times, newest last
+        self.pipeline = self.buffers = None
+        if settings.pipeline:
+            # one batch buffer per job the pipeline can hold: queued, in the worker, being filled
+            self.buffers = queue.Queue()
+            for _ in range(settings.pipeline_queue + 2):
+                self.buffers.put(self.preprocess.new_buffer())
+            self.pipeline = Pipeline(self._finish, settings.pipeline_queue)
+            pipeline_mod.shorten_switch_interval()
 
     def _shape_from_backend(self):
         shape = getattr(self.backend, "input_shape", None)
@@ -58,43 +75,118 @@ class InferenceService(object):
         self.publisher.submit(topic, message)
         return time.perf_counter() - start
 
-    def flush(self):
-        """Wait until every result and error so far has reached the core."""
-        self.publisher.flush()
-
-    def error(self, event, reason, kind):
+    def _error_message(self, event, reason, kind):
         self.errors += 1
         message = {"error": reason, "kind": kind, "timestamp": self.clock(), "model": self.model}
         message.update(inference_events.echo_fields(event))
         if isinstance(event, dict) and isinstance(event.get("filepath"), str):
             message["filepath"] = event["filepath"]
         log.warning("event rejected (%s): %s", kind, reason)
+        return message
+
+    def error(self, event, reason, kind):
+        message = self._error_message(event, reason, kind)
         self.publish(self.settings.error_topic, message)
         return message
 
     def handle(self, event):
+        """Serve one event in this thread and return its result (or its error message)."""
+        if self.pipeline is not None:
+            # earlier pipelined events first: both workers are idle from here on, so the
+            # model, the feedback store and the counters are this thread's alone
+            self.flush()
+        job = self._prepare(event, None)
+        return self._finish(job)
+
+    def submit(self, event):
+        """Pipelined serving (nothing returned): decode here, forward and publish in the worker.
+
+        Waits only while the pipeline's queue is full. Without a pipeline
+        (PIPELINE=off) the event is served synchronously.
+        """
+        if self.pipeline is None:
+            self.handle(event)
+            return
+        self.pipeline.submit(self._prepare(event, self.buffers))
+
+    def flush(self):
+        """Wait until every event so far is finished and its result or error has reached the core."""
+        if self.pipeline is not None:
+            self.pipeline.flush()
+        self.publisher.flush()
+
+    def _prepare(self, event, buffers):
+        """Parse, read, check, decode and preprocess; never raises (a failure is kept in the job)."""
+        job = _Job(event)
         try:
-            return self._handle(event)
+            s = self.settings
+            t0 = time.perf_counter()
+            job.request = inference_events.parse(event, s.max_image_bytes, s.max_frame_age_s)
+            image = imaging.decode(job.request.data, s.max_image_bytes, s.max_image_pixels,
+                                   self.input_hw, s.decode_reduced)
+            t1 = time.perf_counter()
+            if buffers is None:
+                job.batch = self.preprocess(image)
+            else:
+                job.buffer = buffers.get()
+                job.release = buffers.put
+                job.batch = self.preprocess(image, job.buffer)
+                job.pipelined = True
+            t2 = time.perf_counter()
+            job.timings = {"decode": _ms(t1 - t0), "preprocess": _ms(t2 - t1)}
+        except BaseException as err:
+            job.fail(err)
+            if not isinstance(err, Exception):
+                raise
+        return job
+
+    def _finish(self, job):
+        try:
+            if job.exception is not None:
+                raise job.exception
+            return self._infer(job)
         except (inference_events.EventError, imaging.ImageError) as err:
             kind = "bad_event" if isinstance(err, inference_events.EventError) else "bad_image"
-            return self.error(event, str(err), kind)
+            return self.error(job.event, str(err), kind)
         except MemoryError:
-            return self.error(event, "out of memory while serving this event", "internal")
+            return self.error(job.event, "out of memory while serving this event", "internal")
         except Exception as err:
             log.exception("inference failed")
-            return self.error(event, "inference failed: {}: {}".format(type(err).__name__, err), "internal")
+            return self.error(job.event, "inference failed: {}: {}".format(type(err).__name__, err), "internal")
+        finally:
+            job.done()
 
-    def _handle(self, event):
-        s = self.settings
-        t0 = time.perf_counter()
-        request = inference_events.parse(event, s.max_image_bytes, s.max_frame_age_s)
-        image = imaging.decode(request.data, s.max_image_bytes, s.max_image_pixels,
-                               self.input_hw, s.decode_reduced)
-        t1 = time.perf_counter()
-        batch = self.preprocess(image)
+    def _infer(self, job):
         t2 = time.perf_counter()
-        outputs = self.backend.forward(batch)
+        outputs = self.backend.forward(job.batch)
+        job.done()                      # the batch buffer may be refilled now
         t3 = time.perf_counter()
+        if job.pipelined:
+            # pipelined: postprocessing runs in the publish worker, so this thread goes
+            # straight back to the next forward pass (MXNet's asnumpy() outputs are fresh
+            # arrays; other runtimes' may be reused, so they are copied)
+            if self.backend.name != "mxnet":
+                outputs = [o.copy() for o in outputs]
+            self.publisher.submit_later(lambda: self._result_message(job, outputs, t2, t3))
+            return None
+        result = self._result(job, outputs, t2, t3)
+        self._account(result, self.publish(self.settings.output_topic, result))
+        return result
+
+    def _result_message(self, job, outputs, t2, t3):
+        """(topic, message) for a pipelined event: its result, or its error."""
+        try:
+            result = self._result(job, outputs, t2, t3)
+        except Exception as err:
+            log.exception("inference failed")
+            return self.settings.error_topic, self._error_message(
+                job.event, "inference failed: {}: {}".format(type(err).__name__, err), "internal")
+        self._account(result, 0.0)
+        return self.settings.output_topic, result
+
+    def _result(self, job, outputs, t2, t3):
+        s = self.settings
+        request = job.request
         if self.info.task == "detection":
             result, best = postprocess.detection(outputs, s.score_threshold, self.input_hw, self.info.labels)
         else:
@@ -110,10 +202,38 @@ class InferenceService(object):
             record["best_score"] = best
             result["feedback"] = self.feedback.add(request.data, kind, record)
         t4 = time.perf_counter()
-        result["latency_ms"] = {"decode": _ms(t1 - t0), "preprocess": _ms(t2 - t1),
-                                "forward": _ms(t3 - t2), "postprocess": _ms(t4 - t3)}
-        publish_s = self.publish(s.output_topic, result)
-        self.served += 1
-        self.last_timings = dict(result["latency_ms"])
-        self.last_timings["publish"] = _ms(publish_s)
+        latency = dict(job.timings)
+        latency["forward"] = _ms(t3 - t2)
+        latency["postprocess"] = _ms(t4 - t3)
+        result["latency_ms"] = latency
         return result
+
+    def _account(self, result, publish_s):
+        self.served += 1
+        timings = dict(result["latency_ms"])
+        timings["publish"] = _ms(publish_s)
+        self.last_timings = timings
+        self.recent_timings.append(timings)
+
+
+class _Job(object):
+    """One event between the stages: its request and batch, or the exception that stopped it."""
+
+    __slots__ = ("event", "request", "batch", "buffer", "release", "timings", "exception",
+                 "pipelined")
+
+    def __init__(self, event):
+        self.event = event
+        self.request = self.batch = self.buffer = self.release = self.timings = self.exception = None
+        self.pipelined = False
+
+    def fail(self, err):
+        self.exception = err
+        self.done()
+
+    def done(self):
+        """Give the batch buffer back to the pool (once)."""
+        if self.release is not None:
+            release, self.release = self.release, None
+            self.batch = None
+            release(self.buffer)

@@ -48,7 +48,11 @@ class Publisher(object):
         while True:
             topic, message = self.queue.get()
             try:
+                if topic is None:           # a deferred message: build it here, off the caller's path
+                    topic, message = message()
                 self._post(topic, message)
+            except Exception:  # a failing builder must not kill the worker (it reports its own errors)
+                log.exception("building a message failed")
             finally:
                 self.queue.task_done()
 
@@ -58,6 +62,14 @@ class Publisher(object):
             self._post(topic, message)
         else:
             self.queue.put((topic, message))
+
+    def submit_later(self, build):
+        """Queue build(), called in the worker (in order with submit()); it returns (topic, message)."""
+        if self.queue is None:
+            topic, message = build()
+            self._post(topic, message)
+        else:
+            self.queue.put((None, build))
 
     def flush(self):
         """Wait until every submitted message has been posted."""

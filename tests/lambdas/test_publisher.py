@@ -64,3 +64,25 @@ def test_inline_mode_posts_before_submit_returns():
     pub = publisher.Publisher(lambda topic, payload: seen.append(payload), max_queue=0)
     pub.submit("t", {"a": 1})
     assert seen == [b'{"a":1}']
+
+
+def test_deferred_messages_are_built_in_the_worker_in_order_and_a_failing_builder_is_skipped():
+    seen = []
+    built_in = []
+    pub = publisher.Publisher(lambda topic, payload: seen.append((topic, json.loads(payload))), max_queue=2)
+
+    def build(i):
+        def make():
+            built_in.append(threading.current_thread().name)
+            if i == 2:
+                raise ValueError("broken")
+            return "later", {"i": i}
+        return make
+
+    for i in range(4):
+        pub.submit("now", {"i": i})
+        pub.submit_later(build(i))
+    pub.flush()
+    assert seen == [("now", {"i": 0}), ("later", {"i": 0}), ("now", {"i": 1}), ("later", {"i": 1}),
+                    ("now", {"i": 2}), ("now", {"i": 3}), ("later", {"i": 3})]
+    assert set(built_in) == {"inference-publisher"}
