@@ -117,6 +117,7 @@ while done < warmup + n:
             a_["published"] += size
     done += size
 last = json.loads(runtime.encode_result(inference.function_handler({"filepath": frame, "frame_id": -1}, None)))
+service.flush()
 hwm = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
 out = {"load_s": load_s, "device": service.model["device"], "peak_rss_mb": hwm / 1024.0,
        "posted": service.publisher.posted, "pipeline": service.pipeline is not None,

@@ -75,11 +75,55 @@ class MXNetBackend(object):
         self.executor.copy_params_from(arg_params, aux_params, allow_extra_params=True)
         self.input = self.executor.arg_dict[info.input_name]
         self.output_shapes = [tuple(o.shape) for o in self.executor.outputs]
+        self._direct = self._direct_calls()
+
+    def _direct_calls(self):
+        """Handles for forward(): one C call each to copy in, run, and copy every output out.
+
+        The NDArray front end (`input[:] = batch`, `executor.forward()`,
+        `asnumpy()`) makes a dozen C calls per pass (shape and dtype queries, new
+        output handles, frees), and each one gives up the GIL and must win it
+        back; with the pipeline's other threads running Python that costs up to a
+        switch interval per call. The arrays bound by simple_bind keep their
+        storage, so their handles stay valid for the executor's life.
+        """
+        try:
+            import ctypes
+            from mxnet.base import _LIB, check_call
+            outputs = list(self.executor.outputs)
+            if self.input.dtype != np.float32 or any(o.dtype != np.float32 for o in outputs):
+                return None
+            # Copying the batch in and queueing the pass take microseconds (MXNet's threaded
+            # engine runs the pass on its own threads): call them without releasing the
+            # GIL, so only the wait for the outputs gives it up. NaiveEngine runs the
+            # pass inside MXExecutorForward, which must then release the GIL as usual.
+            quick = _LIB
+            if "naive" not in os.environ.get("MXNET_ENGINE_TYPE", "").lower():
+                quick = ctypes.PyDLL(_LIB._name, handle=_LIB._handle)
+            return {"ctypes": ctypes, "lib": _LIB, "quick": quick, "check": check_call, "exec": self.executor.handle,
+                    "input": self.input.handle, "shape": tuple(self.input.shape),
+                    "outputs": [(o.handle, tuple(o.shape)) for o in outputs], "keep": outputs}
+        except Exception as err:  # another mxnet build: use the NDArray front end
+            log.info("mxnet direct forward unavailable (%s); using the NDArray API", err)
+            return None
 
     def forward(self, batch):
-        self.input[:] = batch
-        self.executor.forward(is_train=False)
-        return [out.asnumpy() for out in self.executor.outputs]
+        d = self._direct
+        if d is None or batch.dtype != np.float32 or batch.shape != d["shape"] or not batch.flags.c_contiguous:
+            self.input[:] = batch
+            self.executor.forward(is_train=False)
+            return [out.asnumpy() for out in self.executor.outputs]
+        ctypes, lib, quick, check = d["ctypes"], d["lib"], d["quick"], d["check"]
+        check(quick.MXNDArraySyncCopyFromCPU(d["input"], batch.ctypes.data_as(ctypes.c_void_p),
+                                             ctypes.c_size_t(batch.size)))
+        check(quick.MXExecutorForward(d["exec"], ctypes.c_int(0)))
+        results = []
+        for handle, shape in d["outputs"]:
+            out = np.empty(shape, dtype=np.float32)
+            check(lib.MXNDArraySyncCopyToCPU(handle, out.ctypes.data_as(ctypes.c_void_p),
+                                             ctypes.c_size_t(out.size)))
+            results.append(out)
+        return results
 
 
 class DLRBackend(object):

@@ -164,3 +164,24 @@ def test_pipeline_off_serves_routed_events_synchronously(load_lambda, classifier
     assert returned["frame_id"] == 0 and "prediction" in returned
     handler.service.flush()
     assert [m["frame_id"] for _, m in payloads(ipc)] == [0]
+
+
+def test_mxnet_direct_forward_equals_the_ndarray_front_end(classifier_dir, detector_dir):
+    import numpy as np
+
+    import backends
+    import inference_config
+    import model_files
+    for folder in (classifier_dir, detector_dir):
+        settings = inference_config.Settings.from_env({"MODEL_PATH": folder})
+        backend = backends.load_backend(model_files.discover(settings), settings)
+        assert backend._direct is not None
+        for seed in range(2):
+            batch = np.random.RandomState(seed).uniform(0, 255, backend.input_shape).astype(np.float32)
+            direct_outputs = backend.forward(batch)
+            saved, backend._direct = backend._direct, None
+            front_end = backend.forward(batch)
+            backend._direct = saved
+            assert len(direct_outputs) == len(front_end)
+            for a, b in zip(direct_outputs, front_end):
+                assert a.shape == b.shape and np.array_equal(a, b)
