@@ -8,10 +8,7 @@ import collections
 import logging
 import time
 
-try:
-    import queue
-except ImportError:  # pragma: no cover
-    import Queue as queue
+import queue
 
 import backends
 import imaging

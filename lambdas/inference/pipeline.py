@@ -23,10 +23,7 @@ import logging
 import sys
 import threading
 
-try:
-    import queue
-except ImportError:  # pragma: no cover
-    import Queue as queue
+import queue
 
 log = logging.getLogger(__name__)
 

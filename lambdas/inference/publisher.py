@@ -8,13 +8,9 @@ growing memory. Messages keep their order. PUBLISH_QUEUE=0 publishes inline.
 """
 import json
 import logging
+import queue
 import threading
 import time
-
-try:
-    import queue
-except ImportError:  # pragma: no cover
-    import Queue as queue
 
 log = logging.getLogger(__name__)
 
