@@ -9,6 +9,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
+from gg_manager.errors import GGError
 from gg_manager.package.lambda_zip import build_lambda_zip, lambda_code_sha256
 from gg_manager.package.model_tarball import model_digest, model_s3_key, model_source_bytes
 from gg_manager.provision import policies
@@ -201,6 +202,5 @@ def _desired_group(ctx, group, spec_dir, local_uris):
 
 
 def raise_devices_unsupported(group):
-    from gg_manager.errors import GGError
     raise GGError("group %s: Devices are accepted by `gg validate` but provisioning device things is "
                   "not built yet; remove them from the spec to apply" % group.name)

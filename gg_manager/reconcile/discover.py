@@ -10,18 +10,21 @@ from typing import Dict, List, Optional
 from urllib.parse import unquote
 
 from gg_manager.aws.session import MAX_WORKERS, error_code, paginate
+from gg_manager.errors import GGError
 from gg_manager.reconcile import names
 
 NOT_FOUND = {"ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "404", "NoSuchKey",
-             "NoSuchBucket", "IdNotFoundException", "ValidationException"}
+             "NoSuchBucket", "IdNotFoundException"}
+# SageMaker answers a missing training job with ValidationException ("Requested resource not found").
+SAGEMAKER_NOT_FOUND = NOT_FOUND | {"ValidationException"}
 
 
-def missing(call, *args, **kwargs):
-    """`call(...)`, or None when AWS says the thing does not exist."""
+def missing(call, *args, not_found=NOT_FOUND, **kwargs):
+    """`call(...)`, or None when AWS says the thing does not exist; other errors propagate."""
     try:
         return call(*args, **kwargs)
     except Exception as exc:  # botocore ClientError; anything else propagates below
-        if error_code(exc) in NOT_FOUND:
+        if error_code(exc) in not_found:
             return None
         raise
 
@@ -104,11 +107,10 @@ def discover(ctx, desired, pool_size=MAX_WORKERS) -> Actual:
 
 def check_training_jobs(ctx, desired):
     """A SageMaker model source must exist and be Completed before anything is planned on it."""
-    from gg_manager.errors import GGError
     sm = ctx.client("sagemaker")
     for job_arn in sorted({j for g in desired.groups for j in g.sagemaker_jobs}):
         name = job_arn.rsplit("/", 1)[-1]
-        job = missing(sm.describe_training_job, TrainingJobName=name)
+        job = missing(sm.describe_training_job, TrainingJobName=name, not_found=SAGEMAKER_NOT_FOUND)
         if job is None:
             raise GGError("SageMaker training job %s does not exist (model source %s)" % (name, job_arn))
         if job.get("TrainingJobStatus") != "Completed":
