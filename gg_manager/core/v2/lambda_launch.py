@@ -91,31 +91,45 @@ def _json_object(text, what, name):
 
 
 def _event_sources(config):
-    raw = config.get("pubsubTopics") or {}
-    items = raw.values() if isinstance(raw, dict) else raw if isinstance(raw, list) else []
     out = []
-    for item in items:
+    for item in _items(config.get("pubsubTopics")):
         if isinstance(item, dict) and item.get("topic"):
             out.append(EventSource(str(item["topic"]), str(item.get("type") or "PUB_SUB").upper()))
     return out
+
+
+def _items(value):
+    """The entries of a recipe "list", which AWS writes as {"0": ..., "1": ...} or as a list."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else []
 
 
 def _volume_map(config):
     """{destination: source} of the container's volumes (only GreengrassContainer mode mounts them)."""
     if str(config.get("containerMode") or "").lower() != "greengrasscontainer":
         return {}
-    params = config.get("containerParams") or {}
-    volumes = params.get("volumes") or {}
-    items = volumes.values() if isinstance(volumes, dict) else volumes if isinstance(volumes, list) else []
     out = {}
-    for vol in items:
-        if not isinstance(vol, dict):
-            continue
-        source = vol.get("sourcePath") or vol.get("source")
-        dest = vol.get("destinationPath") or vol.get("destination")
-        if source and dest:
-            out[str(dest).rstrip("/") or "/"] = str(source)
+    for vol in _items((config.get("containerParams") or {}).get("volumes")):
+        if isinstance(vol, dict):
+            source = vol.get("sourcePath") or vol.get("source")
+            dest = vol.get("destinationPath") or vol.get("destination")
+            if source and dest:
+                out[str(dest).rstrip("/") or "/"] = str(source)
     return out
+
+
+def _environment(config, setenv, name):
+    """The function's EnvironmentVariables: from the interpolated _PARAMS setenv, else the configuration;
+    in GreengrassContainer mode a value under a volume's destination is mapped to its source."""
+    params = _json_object(setenv.get(PREFIX + "PARAMS"), PREFIX + "PARAMS", name) or \
+        (config.get("lambdaExecutionParameters") or {})
+    variables = params.get("EnvironmentVariables") or {}
+    volumes = _volume_map(config)
+    environment = {str(k): rewrite_value("" if v is None else str(v), volumes) for k, v in variables.items()}
+    if volumes:
+        environment["GG_PATH_MAP"] = json.dumps(volumes, sort_keys=True)
+    return environment
 
 
 def lambda_launch(spec):
@@ -127,13 +141,6 @@ def lambda_launch(spec):
     runtime = setenv.get(PREFIX + "RUNTIME", "python3")
     if not runtime.startswith("python"):
         raise LaunchError("%s: runtime %s is not supported by the local core (Python only)" % (name, runtime))
-    params = _json_object(setenv.get(PREFIX + "PARAMS"), PREFIX + "PARAMS", name) or \
-        (config.get("lambdaExecutionParameters") or {})
-    variables = params.get("EnvironmentVariables") or {}
-    volumes = _volume_map(config)
-    environment = {str(k): rewrite_value("" if v is None else str(v), volumes) for k, v in variables.items()}
-    if volumes:
-        environment["GG_PATH_MAP"] = json.dumps(volumes, sort_keys=True)
     container = config.get("containerParams") or {}
     encoding = str(setenv.get(PREFIX + "ENCODING_TYPE") or config.get("inputPayloadEncodingType") or "json").lower()
     return LambdaLaunch(
@@ -143,6 +150,6 @@ def lambda_launch(spec):
         timeout_s=_number(config, "timeoutInSeconds", 3, name) or 3,
         idle_s=_number(config, "maxIdleTimeInSeconds", 60, name),
         memory_kb=int(_number(container, "memorySize", 16384, name)),
-        encoding=encoding, environment=environment,
+        encoding=encoding, environment=_environment(config, setenv, name),
         setenv={k: v for k, v in setenv.items() if k.startswith(PREFIX)},
         event_sources=_event_sources(config))

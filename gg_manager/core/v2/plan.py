@@ -36,17 +36,9 @@ def install_unchanged(old, new):
     return old.version == new.version and part(old) == part(new)
 
 
-def make_plan(running, specs, order):
-    """running: {name: (state, reason, spec)}; specs: the new {name: ComponentSpec}; order: start order."""
-    plan = Plan(remove=sorted(n for n in running if n not in specs))
-    updated = set()
-    for name in order:
-        if name not in running:
-            plan.add.append(name)
-            continue
-        state, _, old = running[name]
-        if state == st.BROKEN or old.fingerprint() != specs[name].fingerprint():
-            updated.add(name)
+def _with_hard_dependents(updated, running, specs, order):
+    """updated plus every running component that has a HARD dependency on one of them, transitively."""
+    updated = set(updated)
     grew = True
     while grew:
         grew = False
@@ -55,6 +47,16 @@ def make_plan(running, specs, order):
                     dep in updated and kind == "HARD" for dep, kind in specs[name].dependencies.items()):
                 updated.add(name)
                 grew = True
+    return updated
+
+
+def make_plan(running, specs, order):
+    """running: {name: (state, reason, spec)}; specs: the new {name: ComponentSpec}; order: start order."""
+    plan = Plan(remove=sorted(n for n in running if n not in specs))
+    plan.add = [n for n in order if n not in running]
+    changed = {n for n in order if n in running and (
+        running[n][0] == st.BROKEN or running[n][2].fingerprint() != specs[n].fingerprint())}
+    updated = _with_hard_dependents(changed, running, specs, order)
     plan.update = [n for n in order if n in updated]
     plan.keep = [n for n in order if n in running and n not in updated]
     return plan

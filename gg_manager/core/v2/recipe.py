@@ -184,9 +184,7 @@ def _manifest(raw, where, index):
     platform = man.get("platform")
     if platform is not None and not isinstance(platform, dict):
         raise RecipeError(where, "%s.Platform must be a mapping" % path)
-    lifecycle = man.get("lifecycle") or {}
-    if not isinstance(lifecycle, dict):
-        raise RecipeError(where, "%s.Lifecycle must be a mapping" % path)
+    lifecycle = _mapping(man.get("lifecycle"), where, path + ".Lifecycle")
     selections = man.get("selections")
     if selections is not None and not (isinstance(selections, list) and all(isinstance(s, str) for s in selections)):
         raise RecipeError(where, "%s.Selections must be a list of strings" % path)
@@ -225,10 +223,8 @@ def check_name(name, where):
     return name
 
 
-def parse_recipe(text, where="recipe"):
-    """A Recipe from JSON or YAML text (str or bytes); RecipeError when it is not a valid one."""
-    text, data = load_text(text, where)
-    top = _fold(data, (where, "recipe"))
+def _identity(top, where):
+    """(name, version, type, where) of a recipe's top-level mapping."""
     fmt = _text(top.get("recipeformatversion"), where, "RecipeFormatVersion")
     name = check_name(_text(top.get("componentname"), where, "ComponentName"), where)
     where = "%s-%s" % (name, top.get("componentversion")) if where == "recipe" else where
@@ -243,18 +239,29 @@ def parse_recipe(text, where="recipe"):
     kind = TYPES.get(str(top.get("componenttype") or GENERIC).lower())
     if kind is None:
         raise RecipeError(where, "ComponentType %r is not a component type" % top.get("componenttype"))
+    return name, version, kind, where
+
+
+def _mapping(value, where, path):
+    value = value or {}
+    if not isinstance(value, dict):
+        raise RecipeError(where, "%s must be a mapping" % path)
+    return value
+
+
+def parse_recipe(text, where="recipe"):
+    """A Recipe from JSON or YAML text (str or bytes); RecipeError when it is not a valid one."""
+    text, data = load_text(text, where)
+    top = _fold(data, (where, "recipe"))
+    name, version, kind, where = _identity(top, where)
     configuration = _fold(top.get("componentconfiguration"), (where, "ComponentConfiguration"))
-    defaults = configuration.get("defaultconfiguration") or {}
-    if not isinstance(defaults, dict):
-        raise RecipeError(where, "ComponentConfiguration.DefaultConfiguration must be a mapping")
+    defaults = _mapping(configuration.get("defaultconfiguration"), where, "ComponentConfiguration.DefaultConfiguration")
     manifests = top.get("manifests")
     if not manifests:
         raise RecipeError(where, "has no Manifests", "RECIPE_MISSING_MANIFEST")
     if not isinstance(manifests, list):
         raise RecipeError(where, "Manifests must be a list")
-    lifecycle = top.get("lifecycle") or {}
-    if not isinstance(lifecycle, dict):
-        raise RecipeError(where, "Lifecycle must be a mapping")
+    lifecycle = _mapping(top.get("lifecycle"), where, "Lifecycle")
     return Recipe(name, version, kind, defaults, _dependencies(top.get("componentdependencies"), where),
                   [_manifest(m, where, i) for i, m in enumerate(manifests)], lifecycle,
                   str(top.get("componentpublisher") or ""), str(top.get("componentdescription") or ""), text)

@@ -9,6 +9,7 @@ import pytest
 
 from gg_manager.core.v2 import states as st
 from gg_manager.core.v2.device import CoreDevice
+from gg_manager.core.v2.shared import lambda_pids
 
 from .builders import digest, generic_component, lambda_arn, lambda_component, router
 from .fakes import FakeBridge, FakeCloud, zip_bytes
@@ -56,6 +57,7 @@ def device(tmp_path):
     dev.core.start()
     yield dev
     dev.core.stop()
+    assert lambda_pids(str(tmp_path / "gg")) == [], "processes left behind"
 
 
 def echo_revision(dev, version="1.0.0", folder="echo", handler="echo.function_handler", function_version=1, **kw):
@@ -184,6 +186,29 @@ def test_a_new_revision_removes_dropped_components_and_restarts_only_changed_one
     components["com.example.Echo"].pop("configurationUpdate")
     assert device.deploy(components)[1] == "SUCCEEDED"
     assert device.ask("v2/in/4", {})["marker"] == "second"
+
+
+def test_a_crash_or_an_overrun_restarts_the_lambda(device):
+    components = echo_revision(device)
+    lambda_component(device.cloud, "com.example.Echo", "1.0.0", env={"MARKER": "default"}, timeout=1,
+                     sources=[("v2/in/#", "IOT_CORE")])
+    assert device.deploy(components)[1] == "SUCCEEDED"
+    pid = device.ask("v2/in/1", {})["pid"]
+    device.bridge.deliver("v2/in/crash", {"crash": True})
+    deadline = time.monotonic() + 30
+    while True:  # the process exits; the component starts it again
+        component = device.core.supervisor.get("com.example.Echo")
+        if component.state == st.RUNNING and component.proc.alive() and component.proc.proc.pid != pid:
+            break
+        assert time.monotonic() < deadline, component.state
+        time.sleep(0.05)
+    second = device.ask("v2/in/2", {})["pid"]
+    assert second != pid
+    device.bridge.deliver("v2/in/slow", {"sleep": 5})      # over timeoutInSeconds (1): killed, started again
+    third = device.ask("v2/in/3", {}, timeout=40)["pid"]
+    assert third not in (pid, second)
+    log = open(device.core.layout.log("com.example.Echo")).read()
+    assert "the Lambda process exited (code 7)" in log and "the Lambda process exited (code -9)" in log
 
 
 def test_on_demand_lambda_and_lambda_to_lambda_routing(device):
