@@ -131,13 +131,18 @@ class CoreDevice:
         self._dirty.set()
 
     def status(self, job=None, job_status=None, details=None):
-        components = [InstalledComponent(name, spec.version, state, spec.root, reason)
+        arns = {}
+        for body in self.store.data["groups"].values():
+            for name in body.get("components") or {}:
+                arns.setdefault(name, []).append(body.get("configuration_arn", ""))
+        components = [InstalledComponent(name, spec.version, state, spec.root, reason, arns.get(name, []))
                       for name, (state, reason, spec) in sorted(self.supervisor.states().items())]
         overall = "UNHEALTHY" if any(c.state in UNHEALTHY for c in components) else "HEALTHY"
-        return DeviceStatus(self.thing_name, overall, components,
-                            deployment_id=(job.document or {}).get("deploymentId") if job else None,
+        document = (job.document or {}) if job else {}
+        return DeviceStatus(self.thing_name, overall, components, deployment_id=document.get("deploymentId"),
                             job_id=job.job_id if job else None, deployment_status=job_status,
-                            status_details=dict(details or {}), groups=sorted(self.store.roots()))
+                            status_details=dict(details or {}), groups=sorted(self.store.roots()),
+                            configuration_arn=document.get("configurationArn"))
 
     def report(self, job=None, job_status=None, details=None):
         self._dirty.clear()

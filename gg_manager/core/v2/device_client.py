@@ -46,6 +46,7 @@ class InstalledComponent:
     state: str                        # NEW INSTALLED STARTING RUNNING STOPPING FINISHED ERRORED BROKEN
     root: bool = False
     status_reason: str = ""
+    fleet_config_arns: List[str] = field(default_factory=list)   # the deployments that made it a root
 
 
 @dataclass
@@ -57,6 +58,7 @@ class DeviceStatus:
     deployment_id: Optional[str] = None
     job_id: Optional[str] = None
     deployment_status: Optional[str] = None      # SUCCEEDED | FAILED | ...
+    configuration_arn: Optional[str] = None      # the deployment's revision
     status_details: Dict[str, str] = field(default_factory=dict)
     groups: List[str] = field(default_factory=list)
 
