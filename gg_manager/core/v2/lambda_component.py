@@ -91,7 +91,11 @@ class LambdaComponent(Component):
         self._stop.wait()
 
     def _end_process(self):
-        """Kill the (failed or hung) process and wait until it is gone, so start() may run it again."""
+        """Let a failed process exit (a failed import does, at once), kill it if it hangs, and wait until it
+        is gone, so start() may run it again."""
+        deadline = self.machine.clock() + 1
+        while self.proc.alive() and self.machine.clock() < deadline:
+            self._stop.wait(0.02)
         self.proc.kill()
         deadline = self.machine.clock() + 10
         while self.proc.alive() and self.machine.clock() < deadline:
