@@ -18,7 +18,7 @@ def dependency_order(dependencies):
         if mark == "done":
             return
         if mark == "visiting":
-            raise CycleError(path[path.index(name):] + [name])
+            raise CycleError(path[path.index(name):])   # path ends with name again
         state[name] = "visiting"
         for dep in sorted(dependencies.get(name) or ()):
             if dep in dependencies:

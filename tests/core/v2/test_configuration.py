@@ -126,7 +126,7 @@ def test_unsatisfiable_requirements_and_cycles_fail_with_names():
     cyc = Registry(("a", "1.0.0", {"b": "1.0.0"}), ("b", "1.0.0", {"c": "1.0.0"}), ("c", "1.0.0", {"a": "1.0.0"}))
     with pytest.raises(CycleError, match="a -> b -> c -> a") as err:
         resolve_components({"g": {"a": "1.0.0"}}, cyc)
-    assert "COMPONENT_CIRCULAR_DEPENDENCY_ERROR" in err.value.error_stack
+    assert "COMPONENT_CIRCULAR_DEPENDENCY_ERROR" in err.value.error_stack and err.value.cycle == ["a", "b", "c", "a"]
 
 
 def test_a_dependency_resolved_again_drops_what_its_old_version_required():

@@ -5,59 +5,11 @@ import os
 import threading
 import time
 
-import pytest
-
 from gg_manager.core.v2 import states as st
-from gg_manager.core.v2.device import CoreDevice
-from gg_manager.core.v2.shared import lambda_pids
 
 from .builders import digest, generic_component, lambda_arn, lambda_component, router
-from .fakes import FakeBridge, FakeCloud, zip_bytes
-
-LINUX = {"os": "linux", "architecture": "amd64"}
-OUT = "core-test/out"
-
-
-class Device:
-    """A CoreDevice on a FakeCloud, with the broker bridge it created."""
-
-    def __init__(self, root, cloud=None, **kwargs):
-        self.cloud = cloud or FakeCloud()
-        self.bridges = []
-        kwargs.setdefault("settle_timeout", 60)
-        kwargs.setdefault("ready_timeout", 30)
-        self.core = CoreDevice(self.cloud, str(root), "core-1", "us-east-1", cloud_factory=self._bridge,
-                               device_platform=LINUX, **kwargs)
-
-    def _bridge(self, on_message):
-        self.bridges.append(FakeBridge(on_message))
-        return self.bridges[-1]
-
-    @property
-    def bridge(self):
-        return self.bridges[-1]
-
-    def deploy(self, components, policy="ROLLBACK", group="app"):
-        job = self.cloud.deploy(group, components, policy)
-        assert self.core.poll(), "the device took no deployment"
-        return self.cloud.last_update(job)
-
-    def states(self):
-        return {n: (spec.version, state) for n, (state, _, spec) in self.core.supervisor.states().items()}
-
-    def ask(self, topic, event, check=lambda body: True, timeout=30):
-        marker = "%s-%f" % (topic, time.monotonic())
-        assert self.bridge.deliver(topic, dict(event, id=marker)), "no subscription for %s" % topic
-        return self.bridge.wait_for(OUT, timeout, lambda b: b["event"].get("id") == marker and check(b))
-
-
-@pytest.fixture
-def device(tmp_path):
-    dev = Device(tmp_path / "gg")
-    dev.core.start()
-    yield dev
-    dev.core.stop()
-    assert lambda_pids(str(tmp_path / "gg")) == [], "processes left behind"
+from .harness import OUT, Device
+from .fakes import zip_bytes
 
 
 def echo_revision(dev, version="1.0.0", folder="echo", handler="echo.function_handler", function_version=1, **kw):
@@ -288,3 +240,30 @@ def test_run_loop_stops_on_request(device):
     stop.set()
     thread.join(10)
     assert not thread.is_alive() and device.cloud.updates[-1][1] == "SUCCEEDED"
+
+
+def test_a_rollback_that_cannot_bring_the_old_revision_back(device, tmp_path):
+    flag = tmp_path / "install-no-more"
+    generic_component(device.cloud, "com.example.A", "1.0.0", lifecycle={"Install": "test ! -e %s" % flag,
+                                                                         "Run": "sleep 60"})
+    generic_component(device.cloud, "com.example.A", "2.0.0", lifecycle={"Run": "exit 1"})
+    assert device.deploy({"com.example.A": {"version": "1.0.0"}})[1] == "SUCCEEDED"
+    flag.write_text("the old version's Install now fails")
+    _, status, details = device.deploy({"com.example.A": {"version": "2.0.0"}})
+    assert (status, details["detailed-deployment-status"]) == ("FAILED", "FAILED_UNABLE_TO_ROLLBACK")
+    assert "com.example.A in broken state" in details["deployment-failure-cause"]
+    assert device.states()["com.example.A"] == ("1.0.0", st.BROKEN)
+
+
+def test_a_dependency_cycle_fails_before_anything_changes(device):
+    generic_component(device.cloud, "com.example.X", "1.0.0", lifecycle={},
+                      deps={"com.example.Y": {"VersionRequirement": "^1.0.0"}})
+    generic_component(device.cloud, "com.example.Y", "1.0.0", lifecycle={},
+                      deps={"com.example.X": {"VersionRequirement": "^1.0.0"}})
+    _, status, details = device.deploy({"com.example.X": {"version": "1.0.0"}})
+    assert details["detailed-deployment-status"] == "FAILED_NO_STATE_CHANGE"
+    assert details["deployment-failure-cause"] == \
+        "circular dependency: com.example.X -> com.example.Y -> com.example.X"
+    assert json.loads(details["deployment-error-stack"]) == ["DEPLOYMENT_FAILURE",
+                                                            "COMPONENT_CIRCULAR_DEPENDENCY_ERROR"]
+    assert device.states() == {}
