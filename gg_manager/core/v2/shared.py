@@ -2,9 +2,10 @@
 
 The V1-specific modules of gg_manager/core are moving to gg_manager/core/v1; the shared ones
 (Lambda processes, the HTTP IPC, the router, the MQTT bridge, the shadow store, the launcher)
-stay. Every V2 module imports them from here, so a move changes only these lines.
+stay; sandbox_health lives in the V1 config module today and is generic (move it with the rest). Every V2 module imports them from here, so a move changes only these lines.
 """
 from gg_manager.core.cloud import CloudBridge, broker_address  # noqa: F401
+from gg_manager.core.config import sandbox_health  # noqa: F401
 from gg_manager.core.ipc_server import IPCServer, encode_client_context  # noqa: F401
 from gg_manager.core.lambdas import (  # noqa: F401
     ON_DEMAND_IDLE_S, PASS_ENV, ROUTER_ARN, SECRETS_ARN, SHADOW_ARN, LambdaProcess, function_name)

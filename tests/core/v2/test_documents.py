@@ -108,3 +108,40 @@ def test_routes_from_event_sources_and_the_router_configuration():
                     ("cloud", "cmd/+", b.arn)}
     assert len(problems) == 2 and "component:Gone" in problems[0]
     assert build_routes(None, {"B": b}) == ([], [])
+
+
+def test_device_config_yaml(tmp_path, monkeypatch):
+    from gg_manager.core.v2.device_config import load_device_config
+    from gg_manager.errors import GGError
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    path = tmp_path / "config" / "config.yaml"
+    path.parent.mkdir()
+    path.write_text("""
+system:
+  thingName: core-7
+  certificateFilePath: device.pem.crt
+  privateKeyPath: /abs/private.pem.key
+  rootCaPath: AmazonRootCA1.pem
+  rootpath: /greengrass/v2
+services:
+  aws.greengrass.Nucleus:
+    configuration:
+      awsRegion: eu-west-1
+      iotDataEndpoint: abc-ats.iot.eu-west-1.amazonaws.com
+""")
+    connection, root = load_device_config(str(path))
+    assert (connection.thing_name, connection.region, connection.iot_host, root) == (
+        "core-7", "eu-west-1", "abc-ats.iot.eu-west-1.amazonaws.com", "/greengrass/v2")
+    assert connection.cert_path == str(tmp_path / "config" / "device.pem.crt")
+    assert connection.key_path == "/abs/private.pem.key" and connection.sandbox is None
+    for text, message in (("system: {}", "system.thingName is missing"),
+                          ("system: {thingName: a}", "awsRegion is missing"),
+                          ("system: [1]", "system must be a mapping"), ("[", "not readable YAML")):
+        path.write_text(text)
+        with pytest.raises(GGError, match=message):
+            load_device_config(str(path))
+    with pytest.raises(GGError, match="not found"):
+        load_device_config(str(tmp_path / "nope.yaml"))

@@ -6,16 +6,15 @@ the core acts as the member thing through the real device client (jobs data plan
 ResolveComponentCandidates, GetComponentVersionArtifact, S3, MQTT fleet-status reports).
 Skipped when the sandbox has no Greengrass V2 API.
 """
-import io
 import json
 import threading
 import time
 import uuid
-import zipfile
 
 import pytest
 
-from gg_manager.core.v2.connection import DeviceConnection, make_core
+from gg_manager.core.v2.layout import Layout
+from gg_manager.core.v2.run import run_device
 from gg_manager.core.v2.shared import lambda_pids
 
 from .builders import FUNCTIONS, zip_folder
@@ -125,20 +124,25 @@ def fleet(sandbox, gg2, tmp_path):
 
 @pytest.fixture
 def v2_core(sandbox, fleet, tmp_path):
-    connection = DeviceConnection(fleet.thing, sandbox.region, sandbox.endpoint_url,
-                                  sandbox={"mqtt_host": sandbox.mqtt_host, "mqtt_port": sandbox.mqtt_port})
-    core = make_core(connection, str(tmp_path / "gg"), ready_timeout=30, settle_timeout=90)
-    core.start()
+    """The core as `gg core run` runs it: run_device() on a nucleus-style config.yaml, the sandbox found by URL."""
+    config = tmp_path / "config" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text("system:\n  thingName: %s\nservices:\n  aws.greengrass.Nucleus:\n    configuration:\n"
+                      "      awsRegion: %s\n" % (fleet.thing, sandbox.region))
+    root = str(tmp_path / "gg")
     stop = threading.Event()
-    thread = threading.Thread(target=core.run, args=(stop, 0.3), daemon=True)
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(code=run_device(
+        str(config), root, sandbox.endpoint_url, poll_interval=0.3, ready_timeout=30, settle_timeout=90,
+        stop_event=stop)), daemon=True)
     thread.start()
     try:
-        yield core
+        yield Layout(root)
     finally:
         stop.set()
-        thread.join(30)
-        core.stop()
-        assert lambda_pids(str(tmp_path / "gg")) == [], "processes left behind"
+        thread.join(60)
+        assert result.get("code") == 0 and not thread.is_alive()
+        assert lambda_pids(root) == [], "processes left behind"
 
 
 def router(out_topic):
@@ -159,7 +163,8 @@ def test_a_deployment_to_a_thing_group_runs_on_the_core_and_a_failed_revision_ro
     assert effective["coreDeviceExecutionStatus"] == "SUCCEEDED", effective
     installed = fleet.installed({"com.example.Echo": ("1.0.0", "RUNNING"), "com.example.Hello": ("1.0.0", "FINISHED")})
     assert installed[ROUTER] == ("2.1.13", "RUNNING")
-    assert "hello gg from %s" % fleet.thing in open(v2_core.layout.log("com.example.Hello")).read()
+    assert fleet.gg2.get_core_device(coreDeviceThingName=fleet.thing)["status"] == "HEALTHY"
+    assert "hello gg from %s" % fleet.thing in open(v2_core.log("com.example.Hello")).read()
     mqtt.subscribe(out)
     mqtt.publish("v2it/%s/in/cam1" % fleet.uid, {"n": 1})
     reply = mqtt.wait_for(out, lambda body: body["event"] == {"n": 1})
