@@ -11,6 +11,7 @@ import pytest
 
 from gg_manager.core.v2.artifacts import ArtifactError, ArtifactStore
 from gg_manager.core.v2.candidates import Candidates, RecipeStore
+from gg_manager.core.v2.errors import DeploymentError
 from gg_manager.core.v2.layout import Layout, UnsafePath
 from gg_manager.core.v2.unzip import UnzipError, unzip
 
@@ -162,3 +163,12 @@ def test_layout_paths_stay_under_the_root(tmp_path):
     assert layout.log("a") == str(tmp_path / "logs/a.log") and layout.work("a") == str(tmp_path / "work/a")
     with pytest.raises(UnsafePath):
         layout.work("../../etc")
+
+
+def test_a_recipe_that_is_not_the_version_it_was_resolved_as_is_refused(tmp_path):
+    cloud = FakeCloud()
+    _publish(cloud, [], {})
+    text, files, arn = cloud.components["com.example.App"]["1.0.0"]
+    cloud.components["com.example.App"]["1.0.0"] = (text.replace("com.example.App", "com.example.Other"), files, arn)
+    with pytest.raises(DeploymentError, match="not the component version it was resolved as"):
+        _prepare(tmp_path, cloud)
