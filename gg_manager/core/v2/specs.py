@@ -1,0 +1,48 @@
+"""From resolved recipes and configuration trees to the ComponentSpecs the supervisor runs.
+
+Every lifecycle is interpolated against the deployment as a whole: this component's paths
+and configuration, and those of its direct dependencies ({NAME:artifacts:path}...).
+"""
+from .component import ComponentSpec
+from .configuration import to_plain
+from .interpolate import Interpolator
+
+
+class SystemValues:
+    """{artifacts:path} and friends for any component of the deployment."""
+
+    def __init__(self, layout, thing_name, versions):
+        self.layout = layout
+        self.thing_name = thing_name
+        self.versions = versions
+
+    def __call__(self, name, namespace, key):
+        version = self.versions.get(name)
+        if namespace == "artifacts" and version is not None:
+            if key == "path":
+                return self.layout.artifacts(name, version)
+            if key == "decompressedPath":
+                return self.layout.unarchived(name, version)
+        elif namespace == "work" and key == "path":
+            return self.layout.work(name)
+        elif namespace == "kernel" and key == "rootPath":
+            return self.layout.root
+        elif namespace == "iot" and key == "thingName":
+            return self.thing_name
+        return None
+
+
+def build_specs(resolved, trees, roots, layout, thing_name, arns=None):
+    """resolved: {name: PlatformRecipe}; trees: {name: configuration tree}; roots: root component names."""
+    configs = {name: to_plain(trees[name]) for name in resolved}
+    system = SystemValues(layout, thing_name, {name: str(r.version) for name, r in resolved.items()})
+    interpolator = Interpolator(system, configs)
+    specs = {}
+    for name, recipe in resolved.items():
+        deps = {d.name: d.type for d in recipe.dependencies.values()}
+        lifecycle = interpolator.value(recipe.lifecycle, name, set(deps))
+        specs[name] = ComponentSpec(
+            name=name, version=str(recipe.version), type=recipe.type, lifecycle=lifecycle,
+            configuration=configs[name], dependencies=deps, work_dir=layout.work(name),
+            log_path=layout.log(name), root=name in roots, arn=(arns or {}).get(name, ""))
+    return specs
