@@ -55,9 +55,10 @@ def role_alias(group: str) -> str:
     return name
 
 
-def core_policy(thing: str) -> str:
-    """The IoT policy of a V2 core's certificate (apart from V1's '<core>-gg-policy')."""
-    return "%s-ggv2-policy" % thing
+def core_policy(thing: str, index: int = 0) -> str:
+    """The IoT policies of a V2 core's certificate (apart from V1's '<core>-gg-policy'):
+    '<thing>-ggv2-policy', then '-2', '-3', ... when the statements need more than one."""
+    return "%s-ggv2-policy%s" % (thing, "-%d" % (index + 1) if index else "")
 
 
 def client_device_policy(thing: str) -> str:
