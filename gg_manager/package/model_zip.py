@@ -11,16 +11,14 @@ Only regular files travel; folders are implied by the paths (an empty folder
 is dropped). A tarball entry that is absolute, climbs out with '..', or is a
 link or a device is refused, as when V1 extracts one (model_tarball.py).
 """
-import hashlib
 import io
-import re
 import tarfile
 from pathlib import Path, PurePosixPath
 
 from gg_manager.errors import GGError
 from gg_manager.package.lambda_zip import _zip_bytes as zip_entries
-from gg_manager.package.model_tarball import MODEL_KEY_PREFIX, _NAME_OK
 from gg_manager.package.model_tarball import _walk as walk_model_dir
+from gg_manager.package.model_tarball import model_digest, model_s3_key
 
 
 def model_zip_from_dir(path):
@@ -84,15 +82,9 @@ def model_zip(source):
     raise GGError("model source %s: expected a folder or a .tar.gz file" % p)
 
 
-def zip_digest(data):
-    """Hex SHA-256 of the ZIP bytes."""
-    return hashlib.sha256(data).hexdigest()
+zip_digest = model_digest   # hex SHA-256 of the bytes, whatever the archive format
 
 
 def model_zip_key(name, digest):
     """Content-addressed S3 key: gg-models/<name>/<sha256>.zip (unpacked as folder <sha256>)."""
-    if not _NAME_OK.match(name or ""):
-        raise GGError("model name %r: use letters, digits, '.', '_' or '-'" % (name,))
-    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
-        raise GGError("model digest must be a hex SHA-256, got %r" % (digest,))
-    return "%s/%s/%s.zip" % (MODEL_KEY_PREFIX, name, digest)
+    return model_s3_key(name, digest)[:-len(".tar.gz")] + ".zip"

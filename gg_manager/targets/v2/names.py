@@ -40,18 +40,19 @@ def deployment_name(group: str) -> str:
 
 def token_exchange_role(group: str) -> str:
     """The core devices' role (assumed through the role alias): gg-<group>-tes, checked."""
-    name = "gg-%s-tes" % group
-    if not _IAM_ROLE.match(name):
-        raise GGError("group name %r is too long or has characters an IAM role name cannot hold "
-                      "(gg-<group>-tes must be at most 64 of letters, digits, +=,.@_-)" % group)
-    return name
+    return _checked("gg-%s-tes" % group, _IAM_ROLE, group, "an IAM role name (at most 64 of "
+                    "letters, digits, +=,.@_-)")
 
 
 def role_alias(group: str) -> str:
-    name = "gg-%s-tes-alias" % group
-    if not _ROLE_ALIAS.match(name):
-        raise GGError("group name %r cannot name an IoT role alias (letters, digits, =,@_- and "
-                      "at most 128 characters)" % group)
+    return _checked("gg-%s-tes-alias" % group, _ROLE_ALIAS, group, "an IoT role alias (at most "
+                    "128 of letters, digits, =,@_-)")
+
+
+def _checked(name, pattern, group, what):
+    if not pattern.match(name):
+        raise GGError("group name %r is too long or has characters that cannot name %s: %s"
+                      % (group, what, name))
     return name
 
 
