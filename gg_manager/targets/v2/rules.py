@@ -45,7 +45,6 @@ def check_function_settings(view, reporter, spec_dir):
 
 
 def check_resources(view, reporter, spec_dir):
-    by_id = {r.data.get("Id"): r for r in view.items("Resources")}
     for item in view.items("Resources"):
         data = item.data
         if "SecretsManagerSecretResourceData" in data:
@@ -58,18 +57,27 @@ def check_resources(view, reporter, spec_dir):
                 reporter.warning(item.path + (kind, "GroupOwnerSetting", "GroupOwner"),
                                  "Greengrass V2 can add only the component's own group as owner "
                                  "(addGroupOwner); GroupOwner %r is dropped" % owner)
+
+
+def check_model_destinations(view, reporter, spec_dir):
+    for item in view.items("Resources"):
         for kind in ML_CONTAINERS:
-            if kind in data and isinstance(data[kind], dict) and "Models" not in item.path:
+            body = item.data.get(kind)
+            if isinstance(body, dict) and "Models" not in item.path:  # Models: checked below
                 _check_destination(reporter, item.path + (kind, "DestinationPath"),
-                                   data[kind].get("DestinationPath"))
+                                   body.get("DestinationPath"))
     for item in view.items("Models"):
         _check_destination(reporter, item.path + ("DestinationPath",),
                            item.data.get("DestinationPath"))
+
+
+def check_model_permissions(view, reporter, spec_dir):
+    models = {r.data.get("Id") for r in view.items("Resources")
+              if any(k in r.data for k in ML_CONTAINERS)}
     for item in view.items("Lambdas"):
         env = (item.data.get("greengrassConfig") or {}).get("Environment") or {}
         for i, policy in enumerate(env.get("ResourceAccessPolicies") or []):
-            res = by_id.get(policy.get("ResourceId"))
-            if res and policy.get("Permission") == "rw" and any(k in res.data for k in ML_CONTAINERS):
+            if policy.get("ResourceId") in models and policy.get("Permission") == "rw":
                 reporter.warning(item.path + ("greengrassConfig", "Environment",
                                               "ResourceAccessPolicies", i, "Permission"),
                                  "a model is read-only on Greengrass V2 (component artifacts "
@@ -125,8 +133,8 @@ def _names(view, section):
     return [i.data.get("name") for i in view.items(section) if isinstance(i.data.get("name"), str)]
 
 
-V2_RULES = (check_runtimes, check_function_settings, check_resources, check_connectors,
-            check_subscriptions, check_names)
+V2_RULES = (check_runtimes, check_function_settings, check_resources, check_model_destinations,
+            check_model_permissions, check_connectors, check_subscriptions, check_names)
 
 
 def check_v2(view, reporter, spec_dir):
