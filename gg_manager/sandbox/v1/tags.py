@@ -10,8 +10,8 @@ import re
 from moto.greengrass.models import GreengrassBackend
 from moto.greengrass.responses import GreengrassResponse
 
-from .greengrass_common import json_body, store
-from .greengrass_errors import BadRequestException
+from .common import json_body, store
+from .errors import BadRequestException
 
 KINDS = ("core", "device", "function", "resource", "subscription", "logger", "connector")
 TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$", re.UNICODE)
