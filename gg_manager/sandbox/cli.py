@@ -1,5 +1,6 @@
 """`gg sandbox start|stop|status|env`: a local AWS endpoint (Greengrass V1 and friends) plus an MQTT broker."""
 import argparse
+import importlib.util
 import json
 import shlex
 
@@ -64,7 +65,22 @@ def _state_dir_option(parser):
     parser.add_argument("--state-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+def missing_extra(mqtt=True):
+    """The first module of the sandbox extra that cannot be imported, or None."""
+    for name in ("moto", "werkzeug") + (("amqtt", "paho.mqtt") if mqtt else ()):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):  # a parent package missing, or a module blocked in sys.modules
+            spec = None
+        if spec is None:
+            return name
+    return None
+
+
 def cmd_start(args):
+    missing = missing_extra(mqtt=not args.no_mqtt)
+    if missing:
+        raise GGError("the sandbox needs the 'sandbox' extra (%s is not installed): %s" % (missing, process.INSTALL_HINT))
     try:
         fail_ops = [":".join(parse_fail_operation(s)) for s in args.fail_operation]
     except KnobError as exc:

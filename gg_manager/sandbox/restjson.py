@@ -11,6 +11,7 @@ every call, counted as `<count_as>:<Operation>`.
 """
 import base64
 import json
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Response
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _TEMPLATE = re.compile(r"\{(\w+)(\+?)\}")
+LOG = logging.getLogger("sandbox.restjson")
 
 
 class ServiceError(Exception):
@@ -128,9 +130,13 @@ class RestJsonService:
             params = _params(route.model.input_shape, uri_params, environ)
             with self.lock:
                 result = self.handlers[route.name](ctx, params) or {}
+            return _answer(route, result)
         except ServiceError as exc:
             return _error(exc)
-        return _answer(route, result)
+        except Exception:  # noqa: BLE001 - a sandbox bug: AWS's 500 shape, the traceback in the log
+            LOG.exception("%s:%s failed", self.count_as, route.name)
+            return _error(ServiceError(self.fault_errors["fail"][0], "The sandbox failed to serve %s; see its log."
+                                       % route.name, 500))
 
 
 # -- request -> params ---------------------------------------------------------------
@@ -209,6 +215,28 @@ def _decode_blob(name, value):
 
 
 # -- result -> HTTP answer -------------------------------------------------------------
+def _wire(shape, value):
+    """A value as rest-json carries it: blobs base64, nested structures by their wire names."""
+    kind = shape.type_name
+    if kind == "blob":
+        return base64.b64encode(value if isinstance(value, bytes) else value.encode()).decode()
+    if kind == "structure" and isinstance(value, dict):
+        out = {}
+        for name, item in value.items():
+            member = shape.members.get(name)
+            if item is None:
+                continue
+            if member is None:
+                raise AssertionError("%s has no member %s" % (shape.name, name))
+            out[member.serialization.get("name", name)] = _wire(member, item)
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [_wire(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _wire(shape.value, v) for k, v in value.items()}
+    return value
+
+
 def _answer(route, result):
     shape = route.model.output_shape
     headers, body = {}, {}
@@ -219,13 +247,10 @@ def _answer(route, result):
         member = members.get(name)
         if member is None:
             raise AssertionError("%s answers unknown member %s" % (route.name, name))
-        location, wire = member.serialization.get("location"), member.serialization.get("name", name)
-        if location == "header":
-            headers[wire] = str(value)
-        elif member.type_name == "blob":
-            body[wire] = base64.b64encode(value if isinstance(value, bytes) else value.encode()).decode()
+        if member.serialization.get("location") == "header":
+            headers[member.serialization.get("name", name)] = str(value)
         else:
-            body[wire] = value
+            body[member.serialization.get("name", name)] = _wire(member, value)
     if route.status == 204 and not body:
         return Response(b"", status=204, headers=headers)
     return Response(json.dumps(body), status=route.status, headers=headers, mimetype="application/json")

@@ -20,7 +20,6 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 STATE_FILE = "state.json"
-INSTALL_HINT = "pip install 'gg-manager[sandbox]'"
 LOG = logging.getLogger("gg sandbox")
 
 
@@ -172,6 +171,8 @@ def main(argv=None):
     try:
         serve(args)
     except ImportError as exc:  # the sandbox extra is not installed
+        from .process import INSTALL_HINT
+
         LOG.error("cannot start: %s; install it with: %s", exc, INSTALL_HINT)
         return 2
     except OSError as exc:  # a port in use, most often: one clear line for the log

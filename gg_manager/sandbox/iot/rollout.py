@@ -3,11 +3,12 @@
 Time is cut into one-minute windows from the job's creation (on the sandbox's
 clock). In each window at most `rate` things are notified (get their execution):
 - `maximumPerMinute` alone: rate = maximumPerMinute;
-- `exponentialRate`: rate starts at `baseRatePerMinute` and is multiplied by
-  `incrementFactor` each time `rateIncreaseCriteria` is met since the last
-  increase (`numberOfNotifiedThings` notified, or `numberOfSucceededThings`
-  succeeded); a fractional rate notifies floor(rate) things per window, at
-  least 1; `maximumPerMinute`, when also given, caps it;
+- `exponentialRate`: rate starts at `baseRatePerMinute`; at the start of each
+  window, if `rateIncreaseCriteria` was met since the last increase
+  (`numberOfNotifiedThings` more things notified, or `numberOfSucceededThings`
+  more succeeded), it is multiplied by `incrementFactor` for that window on; a
+  fractional rate notifies floor(rate) things per window, at least 1;
+  `maximumPerMinute`, when also given, caps it;
 - no rollout config: every thing at once.
 """
 import math
@@ -59,15 +60,9 @@ def release(job, now, notify):
     state = _state(job)
     window = int((now - job.started) // 60)
     if window != state["window"]:
+        if state["window"] >= 0:
+            _maybe_increase(job, state, job.count(("SUCCEEDED",)))
         state["window"], state["used"] = window, 0
-    succeeded = job.count(("SUCCEEDED",))
-    _maybe_increase(job, state, succeeded)
     while job.pending and state["used"] < _allowed(job, state):
         notify(*job.pending.pop(0))
         state["used"] += 1
-        _maybe_increase(job, state, succeeded)
-
-
-def rate_now(job):
-    """The things per minute the rollout allows now (for the README's claims and the tests)."""
-    return _allowed(job, _state(job)) if configured(job) else None
