@@ -110,32 +110,44 @@ class SandboxApp:
         return _error(404, "unknown sandbox endpoint %s %s" % (method, path))
 
     def _shared(self, path, method, request):
-        if path == "/_sandbox/health":
-            return _json(dict(self.info, ok=True))
-        if path == "/_sandbox/reset" and method == "POST":
-            return _json(self.reset())
-        if path in ("/_sandbox/calls", "/_sandbox/calls/log"):
-            reset = method == "DELETE" or request.args.get("reset") in ("1", "true")
-            if path.endswith("/log"):
-                return _json({"calls": self.knobs.call_log(reset=reset)})
-            counts = self.knobs.call_counts(reset=reset)
-            return _json({"calls": counts, "total": sum(counts.values())})
-        if path == "/_sandbox/faults":
-            if method == "POST":
-                return _json(self.knobs.update(body_of(request)))
-            return _json(self.knobs.snapshot())
-        if path == "/_sandbox/greengrass/settings":
-            if method == "POST":
-                value = body_of(request).get("auto_complete_after")
-                if value is not None and (not isinstance(value, (int, float)) or value < 0):
-                    raise KnobError("auto_complete_after must be seconds >= 0 or null")
-                SETTINGS["auto_complete_after"] = value
-            return _json(dict(SETTINGS))
-        if path == "/_sandbox/clock":
-            if method == "POST":
-                clock.advance(body_of(request).get("advance_seconds", 0))
-            return _json({"now": clock.now(), "offset_seconds": clock.offset()})
-        return None
+        handler = {"/_sandbox/health": self._health, "/_sandbox/reset": self._reset,
+                   "/_sandbox/calls": self._calls, "/_sandbox/calls/log": self._calls,
+                   "/_sandbox/faults": self._faults, "/_sandbox/greengrass/settings": self._settings,
+                   "/_sandbox/clock": self._clock}.get(path)
+        return None if handler is None else handler(request, path, method)
+
+    def _health(self, request, path, method):
+        return _json(dict(self.info, ok=True))
+
+    def _reset(self, request, path, method):
+        if method != "POST":
+            raise ApiError(405, "POST /_sandbox/reset")
+        return _json(self.reset())
+
+    def _calls(self, request, path, method):
+        reset = method == "DELETE" or request.args.get("reset") in ("1", "true")
+        if path.endswith("/log"):
+            return _json({"calls": self.knobs.call_log(reset=reset)})
+        counts = self.knobs.call_counts(reset=reset)
+        return _json({"calls": counts, "total": sum(counts.values())})
+
+    def _faults(self, request, path, method):
+        if method == "POST":
+            return _json(self.knobs.update(body_of(request)))
+        return _json(self.knobs.snapshot())
+
+    def _settings(self, request, path, method):
+        if method == "POST":
+            value = body_of(request).get("auto_complete_after")
+            if value is not None and (not isinstance(value, (int, float)) or value < 0):
+                raise KnobError("auto_complete_after must be seconds >= 0 or null")
+            SETTINGS["auto_complete_after"] = value
+        return _json(dict(SETTINGS))
+
+    def _clock(self, request, path, method):
+        if method == "POST":
+            clock.advance(body_of(request).get("advance_seconds", 0))
+        return _json({"now": clock.now(), "offset_seconds": clock.offset()})
 
     def reset(self):
         if self.reset_moto:

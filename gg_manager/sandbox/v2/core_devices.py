@@ -67,10 +67,9 @@ def apply_report(st, region, account, thing_name, payload):
         return None
     device.sequence = sequence if isinstance(sequence, int) else device.sequence
     stamp = now()
-    device.core_version = payload.get("ggcVersion") or device.core_version
-    device.platform = payload.get("platform") or device.platform
-    device.architecture = payload.get("architecture") or device.architecture
-    device.runtime = payload.get("runtime") or device.runtime
+    for attribute, field in (("core_version", "ggcVersion"), ("platform", "platform"),
+                             ("architecture", "architecture"), ("runtime", "runtime")):
+        setattr(device, attribute, payload.get(field) or getattr(device, attribute))
     device.status = payload.get("overallDeviceStatus", "HEALTHY")
     device.last_update = stamp
     if payload.get("messageType") == "COMPLETE":

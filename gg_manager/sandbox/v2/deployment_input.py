@@ -112,17 +112,20 @@ def job_configuration(config):
     if rollout.get("maximumPerMinute") is not None:
         _range("jobExecutionsRolloutConfig.maximumPerMinute", rollout["maximumPerMinute"], 1, 1000)
     for i, criterion in enumerate((config.get("abortConfig") or {}).get("criteriaList") or []):
-        where = "abortConfig.criteriaList[%d]" % i
-        if criterion.get("failureType") not in FAILURE_TYPES:
-            raise _field(where + ".failureType", "must be one of %s" % "|".join(FAILURE_TYPES))
-        if criterion.get("action") != "CANCEL":
-            raise _field(where + ".action", "must be CANCEL")
-        _range(where + ".thresholdPercentage", criterion.get("thresholdPercentage"), 0, 100)
-        _range(where + ".minNumberOfExecutedThings", criterion.get("minNumberOfExecutedThings"), 1, None)
+        _abort_criterion("abortConfig.criteriaList[%d]" % i, criterion)
     timeout = (config.get("timeoutConfig") or {}).get("inProgressTimeoutInMinutes")
     if timeout is not None:
         _range("timeoutConfig.inProgressTimeoutInMinutes", timeout, 1, 10080)
     return config
+
+
+def _abort_criterion(where, criterion):
+    if criterion.get("failureType") not in FAILURE_TYPES:
+        raise _field(where + ".failureType", "must be one of %s" % "|".join(FAILURE_TYPES))
+    if criterion.get("action") != "CANCEL":
+        raise _field(where + ".action", "must be CANCEL")
+    _range(where + ".thresholdPercentage", criterion.get("thresholdPercentage"), 0, 100)
+    _range(where + ".minNumberOfExecutedThings", criterion.get("minNumberOfExecutedThings"), 1, None)
 
 
 def _range(name, value, low, high):

@@ -68,30 +68,39 @@ def _partial(text):
     return parts, match.group(4) or ""
 
 
+def _caret_high(major, minor, patch):
+    if major or minor is None:
+        return _bound(major + 1, 0, 0, "0")
+    if minor or patch is None:
+        return _bound(0, minor + 1, 0, "0")
+    return _bound(0, 0, patch + 1, "0")
+
+
+def _range_of(op, major, minor, patch, pre):
+    """`^`, `~` or a bare/`=` partial version -> comparators."""
+    low = _bound(major, minor or 0, patch or 0, pre)
+    if op == "^":
+        return [(">=", low), ("<", _caret_high(major, minor, patch))]
+    if minor is None:
+        return [(">=", low), ("<", _bound(major + 1, 0, 0, "0"))]
+    if op in ("~", "~>") or patch is None:
+        return [(">=", low), ("<", _bound(major, minor + 1, 0, "0"))]
+    return [("=", low)]
+
+
 def _comparators(op, text):
     """One comparator string -> [(op, Version)] with x-ranges, tilde and caret expanded."""
     (major, minor, patch), pre = _partial(text)
     if major is None:
         return [] if op in ("", "=", ">=", "<=", "^", "~", "~>") else [("<", _bound(0, 0, 0, "0"))]
     if op in ("^", "~", "~>", "", "="):
-        low = _bound(major, minor or 0, patch or 0, pre)
-        if op == "^":
-            high = (_bound(major + 1, 0, 0, "0") if major or minor is None
-                    else _bound(0, minor + 1, 0, "0") if minor or patch is None else _bound(0, 0, patch + 1, "0"))
-        elif minor is None:
-            high = _bound(major + 1, 0, 0, "0")
-        elif op in ("~", "~>") or patch is None:
-            high = _bound(major, minor + 1, 0, "0")
-        else:
-            return [("=", low)]
-        return [(">=", low), ("<", high)]
+        return _range_of(op, major, minor, patch, pre)
     if patch is not None:
         return [(op, _bound(major, minor, patch, pre))]
     upper = _bound(major + 1, 0, 0, "0") if minor is None else _bound(major, minor + 1, 0, "0")
     lower = _bound(major, minor or 0, 0)
-    return {">": [(">=", upper)], ">=": [(">=", lower)], "<": [("<", lower if minor is not None else
-                                                                   _bound(major, 0, 0, "0"))],
-            "<=": [("<", upper)]}[op]
+    below = lower if minor is not None else _bound(major, 0, 0, "0")
+    return {">": [(">=", upper)], ">=": [(">=", lower)], "<": [("<", below)], "<=": [("<", upper)]}[op]
 
 
 def _alternative(text):
@@ -105,7 +114,7 @@ def _alternative(text):
         return low + high
     found = []
     tokens = re.findall(r"(?:<=|>=|<|>|=|\^|~>?)?\s*[^\s<>=^~]+", text)
-    if not tokens and text not in ("", "*"):
+    if re.sub(r"\s", "", "".join(tokens)) != re.sub(r"\s", "", text):
         raise VersionError("%r is not a version requirement" % text)
     for token in tokens:
         op, rest = COMPARATOR.match(token.strip()).groups()

@@ -7,24 +7,18 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 
-@pytest.fixture
-def gg2(sandbox):
-    return sandbox.boto3_client("greengrassv2", retries=0)
+def _client_fixture(service):
+    """A fixture giving a plain boto3 client of `service` on the sandbox, botocore retries off."""
+    @pytest.fixture
+    def client(sandbox):
+        return sandbox.boto3_client(service, retries=0)
+    return client
 
 
-@pytest.fixture
-def iot(sandbox):
-    return sandbox.boto3_client("iot", retries=0)
-
-
-@pytest.fixture
-def jobs_data(sandbox):
-    return sandbox.boto3_client("iot-jobs-data", retries=0)
-
-
-@pytest.fixture
-def s3(sandbox):
-    return sandbox.boto3_client("s3", retries=0)
+gg2 = _client_fixture("greengrassv2")
+iot = _client_fixture("iot")
+jobs_data = _client_fixture("iot-jobs-data")
+s3 = _client_fixture("s3")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -37,6 +38,20 @@ def test_throttling_v2_and_jobs_data(sandbox, gg2, jobs_data):
     with sandbox.faults(throttle_every=2):
         retrying.list_components()
         assert retrying.list_components()["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+def test_latency_is_added_to_v2_calls(sandbox, gg2):
+    def median():
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            gg2.list_components(scope="PUBLIC")
+            times.append(time.perf_counter() - start)
+        return sorted(times)[2]
+
+    base = median()
+    with sandbox.faults(latency_ms=150):
+        assert median() - base >= 0.13
 
 
 def test_call_log_keeps_the_order_served(sandbox, gg2, iot):
