@@ -1,4 +1,5 @@
-"""`gg sandbox start|stop|status|env`: a local AWS endpoint (Greengrass V1 and friends) plus an MQTT broker."""
+"""`gg sandbox start|stop|status|env|reset`: a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...)
+plus an MQTT broker."""
 import argparse
 import importlib.util
 import json
@@ -19,7 +20,7 @@ EXAMPLE = """examples:
 
 def register(subparsers):
     parser = subparsers.add_parser(
-        "sandbox", help="run a local AWS endpoint (Greengrass V1, IoT, Lambda, IAM, S3, ...) and MQTT broker",
+        "sandbox", help="run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
         description=__doc__, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--state-dir", default=None,
                         help="where pid, state and log files live (default $GG_SANDBOX_DIR or .gg/sandbox)")

@@ -195,8 +195,10 @@ def add_knob_arguments(parser):
     parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
                         help="answer every Nth call with ThrottlingException")
     parser.add_argument("--fail-operation", action="append", default=[], metavar="OP[:once|:always]",
-                        help="fail the named operation (e.g. CreateFunctionDefinitionVersion, or "
-                             "greengrass:CreateDeployment) with InternalServerErrorException; repeatable")
+                        help="fail the named operation (e.g. CreateFunctionDefinitionVersion, "
+                             "greengrass:CreateDeployment for V1 only, greengrassv2:CreateDeployment for V2 only, "
+                             "CreateDeployment for both) with the service's 500 error; repeatable")
     parser.add_argument("--auto-complete-after", type=float, default=None, metavar="SECONDS",
-                        help="deployments succeed by themselves after SECONDS (default: wait for a core report)")
+                        help="V1 deployments and V2 job executions succeed by themselves after SECONDS "
+                             "(default: wait for a core)")
     parser.add_argument("--seed", type=int, default=None, help="random seed for --throttle-rate")

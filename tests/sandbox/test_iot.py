@@ -158,3 +158,30 @@ def test_credentials_provider_refusals(sandbox, case, expected):
     status, body = _credentials(sandbox, _name("missing") if case == "no-alias" else alias,
                                 None if case == "no-header" else thing)
     assert status == expected and body["message"]
+
+
+def test_tags_on_iot_resources(sandbox):
+    iot = sandbox.boto3_client("iot", retries=0)
+    tags = [{"Key": "gg:app", "Value": "edge-ml"}]
+    group_name, alias, policy = _name("fleet"), _name("alias"), _name("policy")
+    made = {
+        "group": iot.create_thing_group(thingGroupName=group_name, tags=tags)["thingGroupArn"],
+        "alias": iot.create_role_alias(roleAlias=alias, roleArn="arn:aws:iam::123456789012:role/tes",
+                                       tags=tags)["roleAliasArn"],
+        "policy": iot.create_policy(policyName=policy, policyDocument='{"Version": "2012-10-17", "Statement": []}',
+                                    tags=tags)["policyArn"],
+    }
+    for arn in made.values():
+        assert iot.list_tags_for_resource(resourceArn=arn)["tags"] == tags
+    iot.tag_resource(resourceArn=made["group"], tags=[{"Key": "wave", "Value": "2"}])
+    iot.untag_resource(resourceArn=made["group"], tagKeys=["gg:app"])
+    assert iot.list_tags_for_resource(resourceArn=made["group"])["tags"] == [{"Key": "wave", "Value": "2"}]
+    iot.delete_role_alias(roleAlias=alias)
+    with pytest.raises(ClientError) as exc:
+        iot.list_tags_for_resource(resourceArn=made["alias"])
+    assert error_of(exc)[:2] == ("ResourceNotFoundException", 404)
+    iot.create_role_alias(roleAlias=alias, roleArn="arn:aws:iam::123456789012:role/tes")
+    assert iot.list_tags_for_resource(resourceArn=made["alias"])["tags"] == []
+    with pytest.raises(ClientError) as exc:
+        iot.tag_resource(resourceArn=made["policy"], tags=[{"Key": "aws:x", "Value": "1"}])
+    assert error_of(exc)[0] == "InvalidRequestException"

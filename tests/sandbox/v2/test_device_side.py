@@ -59,6 +59,7 @@ def test_a_core_runs_its_job_through_the_jobs_data_plane(gg2, iot, jobs_data):
         jobs_data.update_job_execution(jobId=job_id, thingName=thing, status="IN_PROGRESS")
     assert error_of(exc)[:2] == ("InvalidStateTransitionException", 409)
     assert jobs_data.describe_job_execution(thingName=thing, jobId="$next").get("execution") is None
+    assert jobs_data.start_next_pending_job_execution(thingName=thing).get("execution") is None
     with pytest.raises(ClientError) as exc:
         jobs_data.describe_job_execution(thingName=thing, jobId="no-such-job")
     assert error_of(exc)[:2] == ("ResourceNotFoundException", 404)
@@ -112,9 +113,18 @@ def test_status_reports_drive_core_devices_and_effective_deployments(sandbox, gg
     # an older report changes nothing; a newer one does
     stale = sandbox.report_core_status(thing, _report(thing, [], sequence=0))
     assert stale["applied"] is False
-    sandbox.report_core_status(thing, _report(thing, [
-        {"componentName": component_name, "version": version, "status": "RUNNING"}], sequence=2))
+    sandbox.report_core_status(thing, _report(thing, [  # PARTIAL: updates the components it names
+        {"componentName": component_name, "version": version, "status": "RUNNING"}], sequence=2,
+        message_type="PARTIAL"))
     assert gg2.get_core_device(coreDeviceThingName=thing)["status"] == "HEALTHY"
+    stored = sandbox.api("/_sandbox/greengrassv2/coreDevices/%s/status" % thing)
+    assert [(c["componentName"], c["lifecycleState"]) for c in stored["components"]] == [
+        (component_name, "RUNNING"), ("aws.greengrass.Nucleus", "FINISHED"),
+        ("aws.greengrass.TokenExchangeService", "RUNNING")]
+    sandbox.report_core_status(thing, _report(thing, [  # COMPLETE: the whole list
+        {"componentName": component_name, "version": version, "status": "RUNNING"}], sequence=3))
+    installed = gg2.list_installed_components(coreDeviceThingName=thing, topologyFilter="ALL")["installedComponents"]
+    assert [c["componentName"] for c in installed] == [component_name]
     gg2.delete_core_device(coreDeviceThingName=thing)
     with pytest.raises(ClientError) as exc:
         gg2.list_installed_components(coreDeviceThingName=thing)
