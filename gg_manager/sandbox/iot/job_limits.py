@@ -1,4 +1,4 @@
-"""A job's `timeoutConfig` and `abortConfig`, enforced (no moto).
+"""A job's `timeoutConfig` and `abortConfig`, enforced, and what statusDetails may hold (no moto).
 
 Timeouts: an execution IN_PROGRESS longer than the job's
 `inProgressTimeoutInMinutes` (counted from when it went IN_PROGRESS), or past the
@@ -12,6 +12,13 @@ the notified things. The job is then cancelled: status CANCELED, reasonCode
 `ABORTED`, queued executions CANCELED, things the rollout had not reached never
 notified.
 """
+MAX_DETAILS = 10
+
+
+class DetailsError(ValueError):
+    """statusDetails a device may not send."""
+
+
 FAILURES = {"FAILED": ("FAILED",), "REJECTED": ("REJECTED",), "TIMED_OUT": ("TIMED_OUT",),
             "ALL": ("FAILED", "REJECTED", "TIMED_OUT")}
 
@@ -49,3 +56,18 @@ def abort_reason(job):
             return ("Job aborted: %d of %d notified things %s (%.2f%% >= %s%%)"
                     % (failed, notified, "/".join(kinds), percent, criterion.get("thresholdPercentage")))
     return None
+
+
+def check_details(details):
+    if details is None:
+        return
+    if not isinstance(details, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                for k, v in details.items()):
+        raise DetailsError("statusDetails must be a map of strings to strings")
+    if len(details) > MAX_DETAILS:
+        raise DetailsError("statusDetails can hold at most %d entries" % MAX_DETAILS)
+    for key, value in details.items():
+        if not key or len(key) > 128 or not all(c.isalnum() or c in ":_-" for c in key):
+            raise DetailsError("statusDetails key %r must match [a-zA-Z0-9:_-]+" % key)
+        if not value:
+            raise DetailsError("statusDetails value of %s must not be empty" % key)

@@ -18,6 +18,7 @@ import threading
 from .. import clock
 from ..settings import auto_complete_after
 from . import job_limits, rollout
+from .job_targets import members, reaches
 from .job_model import ACTIVE, TERMINAL, Execution, Job
 
 LISTENERS = []
@@ -41,41 +42,6 @@ def add_listener(listener):
 def _emit(event, backend, job, execution):
     for listener in list(LISTENERS):
         listener(event, backend, job, execution)
-
-
-# -- targets --------------------------------------------------------------------------
-def _group_by_name(backend, name):
-    for group in backend.thing_groups.values():
-        if group.thing_group_name == name:
-            return group
-    return None
-
-
-def _descendants(backend, name):
-    found, todo = [], [name]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(g.thing_group_name for g in backend.thing_groups.values() if g.parent_group_name == current)
-    return found
-
-
-def members(backend, target_arn):
-    """[(thing arn, thing name)] a target reaches now: the thing itself, or a group's things (child groups too)."""
-    resource = target_arn.split(":", 5)[-1]
-    kind, _, name = resource.partition("/")
-    if kind == "thing":
-        return [(target_arn, name)]
-    found = []
-    for group_name in _descendants(backend, name) if kind == "thinggroup" else []:
-        group = _group_by_name(backend, group_name)
-        for thing in (group.things.values() if group else ()):
-            found.append((thing.arn, thing.thing_name))
-    return found
-
-
-def _targets_thing(backend, job, thing_name):
-    return any(name == thing_name for target in job.targets for _, name in members(backend, target))
 
 
 # -- lifecycle --------------------------------------------------------------------------
@@ -204,7 +170,10 @@ def update_execution(backend, job_id, thing_name, status, details=None, expected
                        % (job_id, thing_name, execution.status))
     if status not in DEVICE_STATUSES[execution.status]:
         raise JobError("invalid_state", "A job execution cannot go from %s to %s" % (execution.status, status))
-    _check_details(details)
+    try:
+        job_limits.check_details(details)
+    except job_limits.DetailsError as exc:
+        raise JobError("invalid_request", str(exc)) from None
     now = clock.now()
     if status == "IN_PROGRESS" and execution.started_at is None:
         seconds = job_limits.progress_timeout_seconds(job)
@@ -214,21 +183,6 @@ def update_execution(backend, job_id, thing_name, status, details=None, expected
     _set(backend, job, execution, status, details)
     tick_job(backend, job)
     return job, execution
-
-
-def _check_details(details):
-    if details is None:
-        return
-    if not isinstance(details, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                for k, v in details.items()):
-        raise JobError("invalid_request", "statusDetails must be a map of strings to strings")
-    if len(details) > 10:
-        raise JobError("invalid_request", "statusDetails can hold at most 10 entries")
-    for key, value in details.items():
-        if not key or len(key) > 128 or not all(c.isalnum() or c in ":_-" for c in key):
-            raise JobError("invalid_request", "statusDetails key %r must match [a-zA-Z0-9:_-]+" % key)
-        if not value:
-            raise JobError("invalid_request", "statusDetails value of %s must not be empty" % key)
 
 
 def cancel_execution(backend, job_id, thing_name, force=False):
@@ -284,7 +238,7 @@ def thing_removed(backend, thing_name):
     for job in list(backend.jobs.values()):
         if not (isinstance(job, Job) and job.is_continuous() and job.status == "IN_PROGRESS"):
             continue
-        if _targets_thing(backend, job, thing_name):
+        if reaches(backend, job, thing_name):
             continue
         job.pending = [(arn, name) for arn, name in job.pending if name != thing_name]
         execution = job.executions.get(thing_name)

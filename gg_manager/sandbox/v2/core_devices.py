@@ -15,6 +15,7 @@ import json
 
 from .. import clock
 from ..iot import jobs
+from ..iot.job_targets import members
 from . import arns, state
 from .common import now, page
 from .errors import not_found, validation
@@ -105,7 +106,7 @@ def summary(device):
 
 
 def _in_group(iot, group_arn, thing_name):
-    return any(name == thing_name for _, name in jobs.members(iot, group_arn))
+    return any(name == thing_name for _, name in members(iot, group_arn))
 
 
 def list_core_devices(ctx, params):

@@ -13,6 +13,7 @@ import json
 import uuid
 
 from ..iot import jobs
+from ..iot.job_targets import members
 from . import arns, deployment_document, deployment_input, state, tagging
 from .common import now, page
 from .errors import conflict, not_found, validation
@@ -57,8 +58,8 @@ def _check_parent(ctx, st, iot, target_arn, parent_arn):
     deployment_input.target(ctx, target_arn, "targetArn", iot, groups_only=True)
     if _latest_for(st, parent_arn) is None:
         raise not_found("The parent target %s has no deployment." % parent_arn, parent_arn, "DEPLOYMENT")
-    parent_things = {name for _, name in jobs.members(iot, parent_arn)}
-    outside = sorted(name for _, name in jobs.members(iot, target_arn) if name not in parent_things)
+    parent_things = {name for _, name in members(iot, parent_arn)}
+    outside = sorted(name for _, name in members(iot, target_arn) if name not in parent_things)
     if outside:
         raise validation("A subdeployment targets things of its parent's thing group only; not in %s: %s"
                          % (parent_arn, ", ".join(outside)), fields=[{"name": "targetArn", "message": "not a subset"}])
