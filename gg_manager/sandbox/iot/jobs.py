@@ -220,28 +220,29 @@ def executions_of_thing(backend, thing_name):
 
 
 # -- thing groups change ------------------------------------------------------------------
-def thing_added(backend, thing_name):
-    """After a thing joined a group: continuous jobs whose targets now reach it queue it."""
-    for job in list(backend.jobs.values()):
-        if (isinstance(job, Job) and job.is_continuous() and job.status == "IN_PROGRESS"
-                and thing_name not in job.executions and thing_name not in {n for _, n in job.pending}):
-            for target in job.targets:
-                reached = [(arn, name) for arn, name in members(backend, target) if name == thing_name]
-                if reached:
-                    job.pending.append(reached[0])
-                    tick_job(backend, job)
-                    break
+def _affected(backend, group):
+    """Continuous, running jobs that target `group` or one of its ancestors (they reach its things)."""
+    arns = {group.arn} | {g["groupArn"] for g in group.metadata.get("rootToParentThingGroups", [])}
+    return [job for job in list(backend.jobs.values())
+            if isinstance(job, Job) and job.is_continuous() and job.status == "IN_PROGRESS"
+            and arns.intersection(job.targets)]
 
 
-def thing_removed(backend, thing_name):
-    """After a thing left a group: continuous jobs that no longer reach it drop it (a queued execution: REMOVED)."""
-    for job in list(backend.jobs.values()):
-        if not (isinstance(job, Job) and job.is_continuous() and job.status == "IN_PROGRESS"):
+def thing_added(backend, group, thing):
+    """After `thing` joined `group`: continuous jobs on it (or an ancestor) queue the thing."""
+    for job in _affected(backend, group):
+        if thing.thing_name not in job.executions and thing.thing_name not in {n for _, n in job.pending}:
+            job.pending.append((thing.arn, thing.thing_name))
+            tick_job(backend, job)
+
+
+def thing_removed(backend, group, thing):
+    """After `thing` left `group`: jobs that no longer reach it drop it (a queued execution: REMOVED)."""
+    for job in _affected(backend, group):
+        if reaches(backend, job, thing.thing_name):
             continue
-        if reaches(backend, job, thing_name):
-            continue
-        job.pending = [(arn, name) for arn, name in job.pending if name != thing_name]
-        execution = job.executions.get(thing_name)
+        job.pending = [(arn, name) for arn, name in job.pending if name != thing.thing_name]
+        execution = job.executions.get(thing.thing_name)
         if execution is not None and execution.status == "QUEUED":
             _set(backend, job, execution, "REMOVED")
 

@@ -94,8 +94,8 @@ def _after(original, hook):
     @functools.wraps(original)
     def wrapper(self, thing_group_name, thing_group_arn, thing_name, thing_arn):
         result = original(self, thing_group_name, thing_group_arn, thing_name, thing_arn)
-        thing = self._identify_thing(thing_name, thing_arn)
-        hook(self, thing.thing_name)
+        hook(self, self._identify_thing_group(thing_group_name, thing_group_arn),
+             self._identify_thing(thing_name, thing_arn))
         return result
     return wrapper
 

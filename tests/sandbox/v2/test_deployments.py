@@ -53,6 +53,9 @@ def test_child_group_things_are_reached(gg2, iot):
     component_name, version, _ = component(gg2)
     made = deploy(gg2, parent, {component_name: version})
     assert executions(iot, made["iotJobId"]) == {thing: "QUEUED"}
+    late = things(iot, 1, prefix="late")[0]
+    iot.add_thing_to_thing_group(thingGroupName=child, thingName=late)  # joins the child group later
+    assert executions(iot, made["iotJobId"]) == {thing: "QUEUED", late: "QUEUED"}
 
 
 def test_a_new_revision_replaces_the_previous_one(gg2, iot):
