@@ -6,16 +6,15 @@ CreateThingGroup, CreateThingType, CreateBillingGroup, CreatePolicy,
 CreateRoleAlias and CreateJob are kept; a resource created again under the same
 name starts with only the tags of its new create call.
 """
-import re
-
 from moto.core.responses import ActionResult, EmptyResult
 from moto.iot.exceptions import InvalidRequestException, ResourceNotFoundException
 from moto.iot.responses import IoTResponse
 
+from .. import tag_rules
+
 CREATES = {"create_thing_group": "thingGroupArn", "create_thing_type": "thingTypeArn",
            "create_billing_group": "billingGroupArn", "create_policy": "policyArn",
            "create_role_alias": "roleAliasArn", "create_job": "jobArn"}
-KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$", re.UNICODE)
 MAX_TAGS = 50
 
 
@@ -34,14 +33,10 @@ def _taggable(backend):
 
 
 def _validated(tags):
-    found = {}
-    for tag in tags or []:
-        key, value = tag.get("Key"), tag.get("Value", "")
-        if not isinstance(key, str) or not KEY.match(key) or key.lower().startswith("aws:"):
-            raise InvalidRequestException("Invalid tag key: %r" % key)
-        if not isinstance(value, str) or len(value) > 256:
-            raise InvalidRequestException("Invalid value for tag %r" % key)
-        found[key] = value
+    found = {tag.get("Key"): tag.get("Value", "") for tag in tags or []}
+    message = tag_rules.problem(found, MAX_TAGS)
+    if message:
+        raise InvalidRequestException(message)
     return found
 
 

@@ -4,27 +4,19 @@ V1 and V2 share the `/tags/` path; the sandbox sends a request here when its
 ARN names a V2 resource (`...:components:`, `:deployments:`, `:coreDevices:`)
 and to the V1 additions otherwise.
 """
-import re
-
+from .. import tag_rules
 from . import arns, state
 from .errors import not_found, validation
 
-KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$", re.UNICODE)
 MAX_TAGS = 200
 
 
 def validate(tags):
     if tags is None:
         return {}
-    if not isinstance(tags, dict):
-        raise validation("tags must be a map of string to string.")
-    if len(tags) > MAX_TAGS:
-        raise validation("A resource can have at most %d tags." % MAX_TAGS)
-    for key, value in tags.items():
-        if not isinstance(key, str) or not KEY.match(key) or key.lower().startswith("aws:"):
-            raise validation("Invalid tag key: %r" % key, fields=[{"name": "tags", "message": "invalid key"}])
-        if not isinstance(value, str) or len(value) > 256:
-            raise validation("Invalid value for tag %r" % key, fields=[{"name": "tags", "message": "invalid value"}])
+    message = tag_rules.problem(tags, MAX_TAGS)
+    if message:
+        raise validation(message, fields=[{"name": "tags", "message": message}])
     return tags
 
 
