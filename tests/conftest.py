@@ -39,8 +39,9 @@ class SandboxHandle:
         config = kwargs.pop("config", None)
         if config is None and retries is not None:
             config = Config(retries={"total_max_attempts": retries + 1, "mode": "standard"})
+        kwargs.setdefault("aws_access_key_id", process.DUMMY_KEY)
+        kwargs.setdefault("aws_secret_access_key", process.DUMMY_SECRET)
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=region or self.region,
-                            aws_access_key_id=process.DUMMY_KEY, aws_secret_access_key=process.DUMMY_SECRET,
                             config=config, **kwargs)
 
     def env(self):
@@ -92,6 +93,20 @@ class SandboxHandle:
     def deployments(self, group_id=None, status=None):
         query = "&".join("%s=%s" % kv for kv in (("groupId", group_id), ("status", status)) if kv[1])
         return self.api("/_sandbox/greengrass/deployments" + ("?" + query if query else ""))["Deployments"]
+
+    # -- calls in order, the clock, V2 core devices ---------------------------------
+    def call_log(self, reset=False):
+        """["service:Operation", ...] in the order served since the last reset."""
+        return self.api("/_sandbox/calls/log" + ("?reset=true" if reset else ""))["calls"]
+
+    def advance_clock(self, seconds):
+        """Move the sandbox's clock forward (rollout windows, job timeouts, auto-complete)."""
+        return self.api("/_sandbox/clock", {"advance_seconds": seconds})
+
+    def report_core_status(self, thing_name, report, region=None):
+        """Post a V2 core's fleet-status message, as the nucleus publishes it on MQTT."""
+        query = "?region=%s" % region if region else ""
+        return self.api("/_sandbox/greengrassv2/coreDevices/%s/status%s" % (thing_name, query), report)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
-"""`gg sandbox start|stop|status|env`: a local AWS endpoint (Greengrass V1 and friends) plus an MQTT broker."""
+"""`gg sandbox start|stop|status|env|reset`: a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...)
+plus an MQTT broker."""
 import argparse
+import importlib.util
 import json
 import shlex
 
@@ -18,7 +20,7 @@ EXAMPLE = """examples:
 
 def register(subparsers):
     parser = subparsers.add_parser(
-        "sandbox", help="run a local AWS endpoint (Greengrass V1, IoT, Lambda, IAM, S3, ...) and MQTT broker",
+        "sandbox", help="run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
         description=__doc__, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--state-dir", default=None,
                         help="where pid, state and log files live (default $GG_SANDBOX_DIR or .gg/sandbox)")
@@ -64,7 +66,22 @@ def _state_dir_option(parser):
     parser.add_argument("--state-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+def missing_extra(mqtt=True):
+    """The first module of the sandbox extra that cannot be imported, or None."""
+    for name in ("moto", "werkzeug") + (("amqtt", "paho.mqtt") if mqtt else ()):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):  # a parent package missing, or a module blocked in sys.modules
+            spec = None
+        if spec is None:
+            return name
+    return None
+
+
 def cmd_start(args):
+    missing = missing_extra(mqtt=not args.no_mqtt)
+    if missing:
+        raise GGError("the sandbox needs the 'sandbox' extra (%s is not installed): %s" % (missing, process.INSTALL_HINT))
     try:
         fail_ops = [":".join(parse_fail_operation(s)) for s in args.fail_operation]
     except KnobError as exc:

@@ -1,4 +1,4 @@
-"""Fault and latency knobs of the sandbox, and the per-operation call counter.
+"""Fault and latency knobs of the sandbox, the per-operation call counter and the ordered call log.
 
 Pure Python (no moto): the server consults one `Knobs` object before every AWS
 call; `gg sandbox start` flags set it, `POST /_sandbox/faults` changes it at run
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 FAIL_MODES = ("once", "always")
 # operations that only read; every other call counts as a write for fail_nth_write
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
+LOG_LIMIT = 1_000_000  # calls kept in the ordered log between resets
 
 
 class KnobError(ValueError):
@@ -48,6 +49,7 @@ class Knobs:
     fail_write_operation: str = ""   # count only this operation's calls for fail_nth_write
     seed: int = None
     calls: Counter = field(default_factory=Counter)
+    log: list = field(default_factory=list)   # "service:Operation" in the order served
     _seen: int = 0
     _writes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -75,6 +77,8 @@ class Knobs:
         key = "%s:%s" % (service, operation)
         with self._lock:
             self.calls[key] += 1
+            if len(self.log) < LOG_LIMIT:
+                self.log.append(key)
             latency = self.latency_ms
             decision = self._decide(key, operation)
         if latency:
@@ -153,11 +157,22 @@ class Knobs:
                 self.fail_nth_write)
 
     def call_counts(self, reset=False):
+        """{"service:Operation": n}; reset=True also empties the ordered log."""
         with self._lock:
             counts = dict(self.calls)
             if reset:
                 self.calls.clear()
+                self.log.clear()
         return counts
+
+    def call_log(self, reset=False):
+        """["service:Operation", ...] in the order served since the last reset."""
+        with self._lock:
+            log = list(self.log)
+            if reset:
+                self.calls.clear()
+                self.log.clear()
+        return log
 
 
 def _fail_map(value):
@@ -180,8 +195,10 @@ def add_knob_arguments(parser):
     parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
                         help="answer every Nth call with ThrottlingException")
     parser.add_argument("--fail-operation", action="append", default=[], metavar="OP[:once|:always]",
-                        help="fail the named operation (e.g. CreateFunctionDefinitionVersion, or "
-                             "greengrass:CreateDeployment) with InternalServerErrorException; repeatable")
+                        help="fail the named operation (e.g. CreateFunctionDefinitionVersion, "
+                             "greengrass:CreateDeployment for V1 only, greengrassv2:CreateDeployment for V2 only, "
+                             "CreateDeployment for both) with the service's 500 error; repeatable")
     parser.add_argument("--auto-complete-after", type=float, default=None, metavar="SECONDS",
-                        help="deployments succeed by themselves after SECONDS (default: wait for a core report)")
+                        help="V1 deployments and V2 job executions succeed by themselves after SECONDS "
+                             "(default: wait for a core)")
     parser.add_argument("--seed", type=int, default=None, help="random seed for --throttle-rate")

@@ -25,6 +25,7 @@ SERVER_MODULE = "gg_manager.sandbox.server"
 STATE_FILE, PID_FILE, LOG_FILE = "state.json", "sandbox.pid", "sandbox.log"
 DEFAULT_REGION = "us-east-1"
 DUMMY_KEY, DUMMY_SECRET = "testing", "testing"
+INSTALL_HINT = "pip install 'gg-manager[sandbox]'"  # what to run when the sandbox extra is missing
 
 
 class SandboxError(GGError):

@@ -1,15 +1,17 @@
 """Buckets that AWS owns are not the account's: ListBuckets leaves them out.
 
-The Lambda code store (`awslambda-<region>-tasks`, see lambda_code.py) is an
-AWS service bucket: GetFunction's Code.Location points into it, but it never
-shows in the caller's ListBuckets. moto keeps it in the caller's account, so it
-is filtered from listings; reading its objects by name still works.
+The Lambda code store (`awslambda-<region>-tasks`, see lambda_code.py) and the
+Greengrass V2 component artifact store (`greengrass-components-<region>`, see
+v2/artifacts.py) are AWS service buckets: GetFunction's Code.Location and
+GetComponentVersionArtifact's URL point into them, but they never show in the
+caller's ListBuckets. moto keeps them in the caller's account, so they are
+filtered from listings; reading their objects by name still works.
 """
 import re
 
 from moto.s3.models import S3Backend
 
-SERVICE_BUCKET = re.compile(r"^awslambda-[a-z0-9-]+-tasks$")
+SERVICE_BUCKET = re.compile(r"^(awslambda-[a-z0-9-]+-tasks|greengrass-components-[a-z0-9-]+)$")
 
 
 def install():

@@ -1,4 +1,4 @@
-"""The sandbox server process: moto (patched for Greengrass V1) + knobs + /_sandbox API + MQTT broker.
+"""The sandbox server process: moto (completed for Greengrass V1, V2 and IoT) + knobs + /_sandbox API + MQTT broker.
 
 Run by `gg sandbox start` (via process.py) as `python -m gg_manager.sandbox.server`.
 It binds, then writes `state.json` into its state dir (pid, endpoint URL, MQTT
@@ -7,6 +7,7 @@ that file.
 """
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -19,6 +20,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 STATE_FILE = "state.json"
+LOG = logging.getLogger("gg sandbox")
 
 
 def parse_args(argv):
@@ -53,15 +55,20 @@ def _cache_module_list():
     backends.list_of_moto_modules = lambda: iter(modules)
 
 
-def install_patches(knobs):
-    from . import faults, greengrass_deployments, greengrass_routes, lambda_code, s3_service_buckets
+def install_patches(knobs, region, publish=None):
+    """Patch moto and set up the added services; returns the app's plugins (V1, IoT, V2)."""
+    from moto.iam.models import get_account_id_from
+
+    from . import faults, iot, lambda_code, s3_service_buckets, v1, v2
 
     _cache_module_list()
     faults.install(knobs)
-    greengrass_routes.install()  # greengrass_kinds there makes every new version the latest
     lambda_code.install()
     s3_service_buckets.install()
-    return greengrass_deployments
+    lock = faults._MOTO_LOCK
+    return [v1.install(),
+            iot.install(knobs, lock, get_account_id_from, region, publish),
+            v2.install(knobs, lock, get_account_id_from, region)]
 
 
 def _write_state(state_dir, state):
@@ -85,21 +92,45 @@ def _watch(pid, server, interval=1.0):
             pass
 
 
+def _reset_moto():
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+def _start_device_side(broker, region):
+    """The sandbox's MQTT client: job notifications out, core status reports in."""
+    from . import faults
+    from .mqtt_client import SandboxMqttClient
+    from .v2 import health
+
+    client = SandboxMqttClient(broker.host, broker.port)
+    client.subscribe(health.TOPIC, health.subscriber(faults._MOTO_LOCK, region))
+    return client.start()
+
+
 def serve(args):
+    from moto.iot.models import iot_backends
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
+    from . import faults, logs
     from .endpoints import SandboxApp
+    from .iot import jobs
     from .mqtt import MqttBroker
+    from .settings import SETTINGS
 
     knobs = build_knobs(args)
-    deployments = install_patches(knobs)
-    deployments.SETTINGS["auto_complete_after"] = args.auto_complete_after
+    SETTINGS["auto_complete_after"] = args.auto_complete_after
     broker = None if args.no_mqtt else MqttBroker(args.host, args.mqtt_port).start()
+    client = _start_device_side(broker, args.region) if broker else None
+    plugins = install_patches(knobs, args.region, client.publish if client else None)
     info = {"pid": os.getpid(), "region": args.region, "state_dir": os.path.abspath(args.state_dir),
             "mqtt_host": broker.host if broker else None, "mqtt_port": broker.port if broker else None}
-    app = SandboxApp(DomainDispatcherApplication(create_backend_app), knobs, info)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    app = SandboxApp(DomainDispatcherApplication(create_backend_app), knobs, info, plugins, _reset_moto)
+    server = make_server(args.host, args.port, app, threaded=True,
+                         request_handler=logs.quiet_request_handler(MotoRequestHandler))
+    ticker = jobs.start_ticker(iot_backends, faults._MOTO_LOCK)
     host = "[%s]" % args.host if ":" in args.host else args.host
     info["endpoint_url"] = "http://%s:%d" % (host, server.server_port)
     info["started_at"] = time.time()
@@ -112,11 +143,14 @@ def serve(args):
     if args.exit_with_pid:
         threading.Thread(target=_watch, args=(args.exit_with_pid, server), daemon=True).start()
     _write_state(args.state_dir, info)
-    print("gg sandbox: AWS endpoint %s, MQTT %s:%s, pid %d" % (
-        info["endpoint_url"], info["mqtt_host"], info["mqtt_port"], os.getpid()), flush=True)
+    LOG.info("AWS endpoint %s, MQTT %s:%s, pid %d", info["endpoint_url"], info["mqtt_host"], info["mqtt_port"],
+             os.getpid())
     try:
         server.serve_forever()
     finally:
+        ticker.set()
+        if client:
+            client.stop()
         if broker:
             broker.stop()
         path = os.path.join(args.state_dir, STATE_FILE)
@@ -126,16 +160,27 @@ def serve(args):
                     os.remove(path)
         except (OSError, ValueError):
             pass
-        print("gg sandbox: stopped", flush=True)
+        LOG.info("stopped")
 
 
 def main(argv=None):
+    from . import logs
+
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    logs.setup()
     try:
         serve(args)
-    except OSError as exc:  # a port in use, most often: one clear line for the log
-        print("gg sandbox: cannot start: %s" % exc, file=sys.stderr, flush=True)
+    except ImportError as exc:  # the sandbox extra is not installed
+        from .process import INSTALL_HINT
+
+        LOG.error("cannot start: %s; install it with: %s", exc, INSTALL_HINT)
         return 2
+    except OSError as exc:  # a port in use, most often: one clear line for the log
+        LOG.error("cannot start: %s", exc)
+        return 2
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
     return 0
 
 

@@ -19,10 +19,10 @@ from moto.greengrass.responses import GreengrassResponse
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
-from .greengrass_common import iso, json_body, paginate, store, uri_param, with_token
-from .greengrass_deployments import current_status
-from .greengrass_errors import BadRequestException
-from .greengrass_tags import tags_of, validate_tags
+from .common import iso, json_body, paginate, store, uri_param, with_token
+from .deployments import current_status
+from .errors import BadRequestException
+from .tags import tags_of, validate_tags
 
 S3_URI = re.compile(r"^s3://([^/]+)/(.+)$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")

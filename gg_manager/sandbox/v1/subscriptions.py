@@ -9,7 +9,7 @@ import re
 
 from moto.greengrass.models import GreengrassBackend
 
-from .greengrass_errors import BadRequestException
+from .errors import BadRequestException
 
 _PATTERNS = [re.compile(p) for p in (
     r"^arn:aws[a-z-]*:iot:[a-z0-9-]+:[0-9]{12}:thing/[a-zA-Z0-9:_-]{1,128}$",

@@ -19,8 +19,8 @@ from moto.greengrass.responses import GreengrassResponse
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
-from .greengrass_common import created, iso, paginate, store, uri_param, with_token
-from .greengrass_errors import BadRequestException
+from .common import created, iso, paginate, store, uri_param, with_token
+from .errors import BadRequestException
 
 # kind in URLs -> (content key, noun used in messages)
 KINDS = {"loggers": ("Loggers", "logger"), "connectors": ("Connectors", "connector")}

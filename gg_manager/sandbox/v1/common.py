@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 from moto.core.utils import iso_8601_datetime_with_milliseconds, utcnow
 
-from .greengrass_errors import BadRequestException
+from .errors import BadRequestException
 
 
 def store(backend, name):

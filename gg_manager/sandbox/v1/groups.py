@@ -8,9 +8,9 @@ from moto.greengrass.exceptions import IdNotFoundException
 from moto.greengrass.models import FakeGroup, FakeGroupVersion, GreengrassBackend
 from moto.greengrass.responses import GreengrassResponse
 
-from .greengrass_common import created, json_body, uri_param
-from .greengrass_errors import BadRequestException
-from .greengrass_loggers import version_arn_exists
+from .common import created, json_body, uri_param
+from .errors import BadRequestException
+from .loggers import version_arn_exists
 
 # request key -> (moto store attribute or extra kind, message noun)
 KINDS = {

@@ -5,16 +5,15 @@ Get* answers carry `tags` and List*Definitions entries carry `Tags`, as in the
 botocore model. Tags live on the backend keyed by resource ARN.
 """
 import json
-import re
 
 from moto.greengrass.models import GreengrassBackend
 from moto.greengrass.responses import GreengrassResponse
 
-from .greengrass_common import json_body, store
-from .greengrass_errors import BadRequestException
+from .. import tag_rules
+from .common import json_body, store
+from .errors import BadRequestException
 
 KINDS = ("core", "device", "function", "resource", "subscription", "logger", "connector")
-TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$", re.UNICODE)
 
 
 def tags_of(backend):
@@ -24,15 +23,9 @@ def tags_of(backend):
 def validate_tags(tags):
     if tags is None:
         return {}
-    if not isinstance(tags, dict):
-        raise BadRequestException("tags must be a map of string to string.")
-    if len(tags) > 50:
-        raise BadRequestException("A resource can have at most 50 tags.")
-    for key, value in tags.items():
-        if not TAG_KEY.match(key) or key.lower().startswith("aws:"):
-            raise BadRequestException("Invalid tag key: %r" % key)
-        if not isinstance(value, str) or len(value) > 256:
-            raise BadRequestException("Invalid value for tag %r" % key)
+    message = tag_rules.problem(tags, 50)
+    if message:
+        raise BadRequestException(message)
     return tags
 
 

@@ -13,8 +13,8 @@ from moto.core.utils import utcnow
 from moto.greengrass.responses import GreengrassResponse
 from moto.moto_api._internal import mock_random
 
-from .greengrass_common import iso, json_body, now_iso, store, uri_param
-from .greengrass_errors import BadRequestException
+from .common import iso, json_body, now_iso, store, uri_param
+from .errors import BadRequestException
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
 

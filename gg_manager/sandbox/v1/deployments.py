@@ -9,17 +9,17 @@ the cloud does not wait for the core.
 """
 import json
 import threading
-import time
 
 from moto.core.utils import utcnow
 from moto.greengrass.exceptions import InvalidInputException, ResourceNotFoundException
 from moto.greengrass.models import FakeDeployment, GreengrassBackend
 from moto.greengrass.responses import GreengrassResponse
 
-from .greengrass_common import iso, json_body, uri_param
-from .greengrass_errors import BadRequestException
+from .. import clock
+from ..settings import SETTINGS
+from .common import iso, json_body, uri_param
+from .errors import BadRequestException
 
-SETTINGS = {"auto_complete_after": None}  # seconds, or None: wait for a core report
 STATUSES = ("Building", "InProgress", "Success", "Failure")
 _INDEX = {}  # DeploymentId -> (backend, deployment), across accounts and regions
 _LOCK = threading.Lock()
@@ -29,7 +29,7 @@ def _track(backend, deployment, group_version_id=None):
     deployment.group_version_id = group_version_id
     deployment.error_message = None
     deployment.error_details = None
-    deployment.started = time.monotonic()
+    deployment.started = clock.monotonic()
     with _LOCK:
         _INDEX[deployment.id] = (backend, deployment)
     return deployment
@@ -46,7 +46,7 @@ def current_status(deployment):
     """The status now, completing it first when auto-complete is on and its time has come."""
     delay = SETTINGS["auto_complete_after"]
     if (delay is not None and deployment.deployment_status in ("Building", "InProgress")
-            and time.monotonic() - getattr(deployment, "started", 0) >= delay):
+            and clock.monotonic() - getattr(deployment, "started", 0) >= delay):
         _set_status(deployment, "Success")
     return deployment.deployment_status
 
