@@ -2,7 +2,9 @@
 import json
 import sys
 
+from gg_manager.errors import GGError
 from gg_manager.spec import load_spec, load_variables
+from gg_manager.spec.schema import did_you_mean
 from gg_manager.spec.sensitive import redact, redact_json
 
 
@@ -27,6 +29,9 @@ def register(sub):
     p.add_argument("spec", nargs="?", help="the spec (same as -f)")
     add_spec_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--show-package", metavar="NAME",
+                   help="list what the zip of Lambda NAME will hold (path, size, sha256) and what "
+                        "is left out and why, offline")
     p.set_defaults(func=run)
 
 
@@ -34,6 +39,8 @@ def run(args):
     path = args.spec or args.file
     result = load_spec(path, load_variables(args.var, args.values), env_names=args.env)
     say = _Printer(result.sensitive)
+    if args.show_package:
+        return _show_package(args, path, result, say)
     if args.format == "json":
         report = {"file": path, "valid": result.ok,
                   "groups": [g.name for g in result.spec.groups] if result.ok else [],
@@ -50,6 +57,30 @@ def run(args):
     else:
         say("%s: %d error%s" % (path, len(errors), "" if len(errors) == 1 else "s"), error=True)
     return 0 if result.ok else 1
+
+
+def _show_package(args, path, result, say):
+    from gg_manager.package.listing import describe_package, format_description
+    from gg_manager.spec.packaging import never_packed
+    if not result.ok:
+        for diag in result.diagnostics:
+            say(diag.format(), error=diag.severity == "error")
+        say("%s: %d error(s); fix them to see the package" % (path, len(result.errors)), error=True)
+        return 1
+    functions = {f.name: f for g in result.spec.groups for f in g.functions}
+    function = functions.get(args.show_package)
+    if function is None or not function.managed:
+        known = sorted(n for n, f in functions.items() if f.managed)
+        why = "has no package (an existing Lambda: gg builds no zip for it)" if function else \
+            "is not in %s%s" % (path, did_you_mean(args.show_package, known))
+        raise GGError("Lambda %r %s; Lambdas gg packages: %s"
+                      % (args.show_package, why, ", ".join(known) or "none"))
+    report = describe_package(function, never_packed(result.spec))
+    if args.format == "json":
+        say(json.dumps(redact_json(report, result.sensitive), indent=2))
+    else:
+        say(format_description(report))
+    return 1 if report["refused"] else 0
 
 
 class _Printer:

@@ -4,6 +4,7 @@ import posixpath
 import re
 
 from gg_manager.spec.groups import model_source_kind
+from gg_manager.spec.rules.packages import outside_repository
 from gg_manager.spec.schema import did_you_mean
 
 CONTAINERS = ("LocalDeviceResourceData", "LocalVolumeResourceData",
@@ -98,6 +99,10 @@ def _check_model_source(item, reporter, spec_dir):
             reporter.error(path, "not a SageMaker training job ARN "
                            "(arn:aws:sagemaker:REGION:ACCOUNT:training-job/NAME): %r" % source)
     else:
+        problem = outside_repository(source, spec_dir, "a model folder")
+        if problem:
+            reporter.error(path, problem)
+            return
         folder = os.path.join(spec_dir, source)
         if not os.path.isdir(folder):
             reporter.error(path, "model folder %r does not exist (a local Source is a folder gg packs "
