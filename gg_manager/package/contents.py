@@ -6,7 +6,8 @@ Never packed, whatever the spec says (even `package: .`):
 - folders: VCS (.git, .hg, .svn, .bzr), gg's own state (.gg), credential folders (.ssh,
   .aws, .gnupg), caches (__pycache__, .mypy_cache, .pytest_cache), and the folders the
   caller names (`exclude_dirs`: every core's key_path and config_path);
-- compiled caches (*.pyc, *.pyo), .DS_Store, and anything not a regular file or folder.
+- version control files (.gitignore, .gitattributes, .gitmodules, .hgignore), compiled
+  caches (*.pyc, *.pyo), .DS_Store, and anything not a regular file or folder.
 A symlink is packed as the file it points to when that file is inside the package folder;
 a link leading outside is refused (the zip is not built), a link to a folder is left out.
 Everything left out is listed with its reason (`gg validate --show-package NAME`).
@@ -20,6 +21,7 @@ from typing import List, Tuple
 from gg_manager.errors import GGError
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr"})
+VCS_FILES = frozenset({".gitignore", ".gitattributes", ".gitmodules", ".hgignore"})
 CACHE_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 CREDENTIAL_DIRS = frozenset({".ssh", ".aws", ".gnupg"})
 GG_STATE_DIR = ".gg"
@@ -81,6 +83,8 @@ def _file_reason(name):
         return "key or certificate file"
     if name.endswith(CACHE_SUFFIXES) or name in JUNK_FILES:
         return "cache or system file"
+    if name in VCS_FILES:
+        return "version control file"
     return None
 
 

@@ -23,9 +23,17 @@ MIN_ANYWHERE = 4
 
 
 class SensitiveStr(str):
-    """A str that remembers it is sensitive while a template renders."""
+    """A str that remembers it is sensitive while a template renders; its slices and
+    characters stay sensitive (template calls, filters and operators are tainted by the
+    sandbox, see template_sandbox.py)."""
 
     __slots__ = ()
+
+    def __getitem__(self, index):
+        return SensitiveStr(str.__getitem__(self, index))
+
+    def __iter__(self):
+        return (SensitiveStr(c) for c in str.__iter__(self))
 
 
 def is_sensitive(value) -> bool:

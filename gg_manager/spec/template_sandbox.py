@@ -222,15 +222,23 @@ class SpecSandbox(ImmutableSandboxedEnvironment):
 
 @contextlib.contextmanager
 def deadline(seconds):
-    """Raise TemplateLimit in the main thread after `seconds`, unless a timer already runs."""
-    usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+    """Raise TemplateLimit in the main thread after `seconds`.
+
+    An interval timer already running (a test runner's watchdog) is suspended and
+    re-armed with its remaining time afterwards; when it would fire first, it is left
+    alone and bounds the render itself.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    if outer_left and outer_left <= seconds:
         yield
         return
     started = time.monotonic()
 
     def expire(signum, frame):
-        raise TemplateLimit("rendering took longer than %g s" % (time.monotonic() - started))
+        raise TemplateLimit("rendering took longer than %g s" % seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -239,6 +247,9 @@ def deadline(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            left = max(outer_left - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
 def render_bounded(environment, text, name, context):

@@ -157,8 +157,8 @@ def parse_yaml(text: str, reporter: Reporter):
         return {}
     memo, shared = {}, set()
     if _expanded_size(node, memo, shared) > MAX_VALUES:
-        reporter.at(*_pos(_where_too_big(node, memo, shared)), (), "the spec expands to more than %d "
-                    "values (aliases or merge keys repeated too often)" % MAX_VALUES)
+        reporter.at(*_pos(_where_too_big(node, memo, shared)), (), "the document expands to more than "
+                    "%d values (aliases or merge keys repeated too often)" % MAX_VALUES)
         return None
     return _Builder(loader, reporter).build(node, (), None)
 

@@ -1,5 +1,5 @@
 """Semantic checks JSON Schema cannot express, all offline. Each takes a GroupView."""
-from gg_manager.spec.rules import (connectors, ids, lambdas, limits, loggers, packages,
+from gg_manager.spec.rules import (connectors, ids, keys, lambdas, limits, loggers, packages,
                                    resources, subscriptions, topology)
 
 GROUP_RULES = (
@@ -12,6 +12,7 @@ GROUP_RULES = (
     connectors.check_connectors,
     loggers.check_loggers,
     limits.check_limits,
+    keys.check_key_folders,
 )
 
 FLEET_RULES = (topology.check_fleet, packages.check_packages)
