@@ -7,11 +7,13 @@ would commit it: warn at the key_path. (A folder gg creates itself gets a
 """
 import os
 
-from gg_manager.provision.gitignore import is_ignored
 from gg_manager.spec.packaging import DEFAULT_KEY_PATH
 
 
 def check_key_folders(view, reporter, spec_dir):
+    # imported here: provision.gitignore uses spec.repository, so a top-level import would
+    # make `import gg_manager.provision.gitignore` circular
+    from gg_manager.provision.gitignore import is_ignored
     for section, what in (("Cores", "core"), ("Devices", "device")):
         for item in view.items(section):
             name, key_path = item.data.get("name"), item.data.get("key_path", DEFAULT_KEY_PATH)
