@@ -114,6 +114,7 @@ def scan_package(package_dir, exclude_dirs=()) -> PackageScan:
         for name in sorted(filenames):
             _sort_entry(scan, root, dirpath, rel_dir, name, excluded, None)
     scan.files.sort(key=lambda f: f.name)
+    scan.left_out.sort(key=lambda e: e.name)
     return scan
 
 

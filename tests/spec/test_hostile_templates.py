@@ -163,3 +163,28 @@ def test_a_template_that_loops_forever_is_stopped(workdir):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "greengrass.yaml:4:1 (top): template error: rendering took longer than 1 s" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_gg_plan_refuses_an_environment_variable_not_named_with_env(sandbox_env, workdir, capsys):
+    """The attack of issue 10: a tag that reads the pipeline's AWS secret into the PR comment."""
+    from gg_manager.cli import main
+    secret = os.environ["AWS_SECRET_ACCESS_KEY"]
+    spec = workdir / "greengrass.yaml"
+    spec.write_text("Group:\n  name: %s\n  tags:\n    leak: \"{{ env.AWS_SECRET_ACCESS_KEY }}\"\n"
+                    "Cores:\n  - name: c-%s\n" % ((sandbox_env.unique_name("e"),) * 2))
+    for fmt in ("text", "markdown", "json"):
+        code = main(["plan", "-f", str(spec), "--format", fmt])
+        out = capsys.readouterr()
+        assert code == 1
+        assert secret not in out.out + out.err
+        assert "greengrass.yaml:4:1 (top): template error: environment variable AWS_SECRET_ACCESS_KEY " \
+               "is not passed to templates: allow it with --env AWS_SECRET_ACCESS_KEY" in out.err
+
+
+def test_every_spec_command_takes_env(capsys):
+    from gg_manager.cli import main
+    for command in ("validate", "plan", "apply", "create", "update", "deploy", "status", "remove",
+                    "rollout", "unlock"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "--env NAME" in capsys.readouterr().out, command
