@@ -77,16 +77,11 @@ def prepared(base, case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_aws_limit_is_a_located_error(validate, base, location, case):
+def test_aws_limit_is_a_located_error(validate, base, assert_located, case):
     _, old, new, anchor, path, message = case
     assert old in base, "test case does not apply to the base spec"
     text = prepared(base, case)
-    run = validate(text)
-    line, col = location(text, anchor)
-    expected = "%s:%d:%d %s: %s" % (run.path, line, col, path, message)
-    assert run.code == 1, run.text
-    assert any(l.startswith(expected) for l in run.err.splitlines()), \
-        "expected a line starting with\n  %s\ngot:\n%s" % (expected, run.text)
+    assert_located(validate(text), text, anchor, path, message)
 
 
 def test_limits_just_inside_are_valid(validate, base):

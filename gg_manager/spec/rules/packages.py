@@ -25,6 +25,16 @@ def outside_repository(value, spec_dir, what):
     return None
 
 
+def folder_inside(value, spec_dir, what, reporter, path):
+    """The folder `value` names when it is inside the spec's repository; else report why at
+    `path` and return None."""
+    problem = outside_repository(value, spec_dir, what)
+    if problem:
+        reporter.error(path, problem)
+        return None
+    return os.path.join(spec_dir, value)
+
+
 def check_packages(views, reporter, spec_dir):
     never = never_packed_in_views(views, spec_dir)
     done = set()
@@ -39,13 +49,9 @@ def check_packages(views, reporter, spec_dir):
 
 def _check_package(item, package, never, reporter, spec_dir):
     path = item.path + ("package",)
-    problem = outside_repository(package, spec_dir, "a Lambda package")
-    if problem:
-        reporter.error(path, problem)
-        return
-    folder = os.path.join(spec_dir, package)
-    if not os.path.isdir(folder):
-        return  # the Lambda rules say it does not exist
+    folder = folder_inside(package, spec_dir, "a Lambda package", reporter, path)
+    if folder is None or not os.path.isdir(folder):
+        return  # reported; or the Lambda rules say it does not exist
     try:
         scan = scan_package(folder, never)
     except GGError as exc:
