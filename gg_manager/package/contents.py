@@ -66,6 +66,16 @@ def is_secret_file(name) -> bool:
     return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in SECRET_PATTERNS)
 
 
+def never_packed_dir(name) -> bool:
+    """A folder never packed by its name alone (VCS, gg state, credentials)."""
+    return name in VCS_DIRS or name == GG_STATE_DIR or name in CREDENTIAL_DIRS
+
+
+def never_packed_file(name) -> bool:
+    """A file never packed by its name alone (keys, certificates, VCS files)."""
+    return is_secret_file(name) or name in VCS_FILES
+
+
 def _dir_reason(name, real, excluded):
     if name in VCS_DIRS:
         return "version control folder"
