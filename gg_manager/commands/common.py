@@ -21,7 +21,7 @@ def add_lock_options(parser):
 
 
 def load_valid_spec(args):
-    result = load_spec(args.file, load_variables(args.var, args.values))
+    result = load_spec(args.file, load_variables(args.var, args.values), env_names=args.env)
     for diag in result.diagnostics:
         print(diag.format(), file=sys.stderr)
     if not result.ok:

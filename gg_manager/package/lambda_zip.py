@@ -1,7 +1,10 @@
 """Deterministic Lambda deployment zips: same sources, same bytes, same CodeSha256.
 
-The zip holds the files of a package folder plus, at its root, the contents of
-pure-Python wheels for the requirements. Entry order, timestamps (1980-01-01),
+The zip holds the files of a package folder (less what contents.py says must never
+ship: keys, certificates, VCS and gg folders, the cores' key and config folders,
+links leaving the folder) plus, at its root, the contents of pure-Python wheels for
+the requirements (only wheels: pip never builds an sdist here, so a requirement
+cannot run code on the machine that plans). Entry order, timestamps (1980-01-01),
 permissions (0644, or 0755 where the owner may execute) and compression are
 fixed, so the bytes depend only on file paths and contents. That is what lets
 the reconciler skip `update_function_code` when the Lambda's CodeSha256 is
@@ -19,6 +22,8 @@ import zipfile
 from pathlib import Path
 
 from gg_manager.errors import GGError
+from gg_manager.package.contents import (MAX_ZIPPED_BYTES, check_scan, read_packed,
+                                         scan_package)
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", ".mypy_cache", ".pytest_cache"})
@@ -29,19 +34,19 @@ _DONE_MARK = ".complete"
 
 
 def build_lambda_zip(package_dir, requirements=(), cache_dir=None, find_links=None,
-                     no_index=False, pip_args=(), python_version=None):
+                     no_index=False, pip_args=(), python_version=None, exclude_dirs=()):
     """Zip `package_dir` with `requirements` (pure-Python only) vendored at its root.
 
     `python_version` (e.g. "3.8", the Lambda runtime's) makes pip resolve for
-    that Python instead of this one (wheels only, no sdist builds then).
-    `find_links`/`no_index` are passed to pip (offline builds, tests). Raises
-    GGError for a missing folder, a platform-specific wheel, a failing pip, or a
-    path present both in the package and in a vendored wheel.
+    that Python instead of this one. `find_links`/`no_index` are passed to pip
+    (offline builds, tests). `exclude_dirs`: folders never packed (every core's
+    key_path and config_path: gg_manager.spec.packaging.never_packed(spec)).
+    Raises GGError for a missing folder, a link leaving the folder, a platform-
+    specific wheel, a failing pip, a path present both in the package and in a
+    vendored wheel, or a zip over Lambda's size quotas.
     """
     root = Path(package_dir)
-    if not root.is_dir():
-        raise GGError("Lambda package folder not found: %s" % root)
-    entries = dict(_package_files(root))
+    entries = package_entries(root, exclude_dirs)
     if requirements:
         wheels = fetch_wheels(requirements, cache_dir=cache_dir, find_links=find_links,
                               no_index=no_index, pip_args=pip_args,
@@ -52,7 +57,18 @@ def build_lambda_zip(package_dir, requirements=(), cache_dir=None, find_links=No
                     raise GGError("%s: vendored file %s (from %s) clashes with a file of the package"
                                   % (root, name, wheel.name))
                 entries[name] = (data, False)
-    return _zip_bytes(entries)
+    data = _zip_bytes(entries)
+    if len(data) > MAX_ZIPPED_BYTES:
+        raise GGError("%s: the zip is %d bytes; AWS Lambda takes at most %d in a direct upload"
+                      % (root, len(data), MAX_ZIPPED_BYTES))
+    return data
+
+
+def package_entries(package_dir, exclude_dirs=()):
+    """{zip name: (bytes, executable)} of the files of a package folder that may be packed."""
+    scan = scan_package(package_dir, exclude_dirs)
+    check_scan(scan, "Lambda package %s" % package_dir)
+    return {f.name: read_packed(f) for f in scan.files}
 
 
 def lambda_code_sha256(zip_bytes):
@@ -62,21 +78,6 @@ def lambda_code_sha256(zip_bytes):
 
 def _excluded(name):
     return name in EXCLUDED_FILES or name.endswith(EXCLUDED_SUFFIXES)
-
-
-def _package_files(root):
-    """Yield (archive name, (bytes, executable)) for every file under root, sorted."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS)
-        for filename in sorted(filenames):
-            if _excluded(filename):
-                continue
-            path = Path(dirpath) / filename
-            if not path.is_file():  # broken link, socket, fifo
-                continue
-            name = path.relative_to(root).as_posix()
-            executable = bool(path.stat().st_mode & 0o100)
-            yield name, (path.read_bytes(), executable)
 
 
 def _zip_bytes(entries):
@@ -120,12 +121,20 @@ def requirements_key(requirements, find_links=None, no_index=False, pip_args=(),
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
+def wheels_cached(requirements, python_version=None, cache_dir=None):
+    """True when fetch_wheels() would find these requirements' wheels without pip."""
+    cache_root = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
+    return (cache_root / requirements_key(requirements, python_version=python_version)
+            / _DONE_MARK).exists()
+
+
 def fetch_wheels(requirements, cache_dir=None, find_links=None, no_index=False, pip_args=(),
                  python_version=None):
     """Wheels for `requirements` and their dependencies, cached by requirement set.
 
-    Uses `pip wheel` (which also builds pure sdists), or `pip download
-    --only-binary=:all: --python-version X` when a target Python is given, then
+    Uses `pip wheel --only-binary=:all:`, or `pip download --only-binary=:all:
+    --python-version X` when a target Python is given (never an sdist build: a
+    requirement named in a spec must not run its setup code here), then
     refuses any wheel with platform or ABI tags: a Lambda zip built here must
     run on the core's CPU.
     """
@@ -151,7 +160,7 @@ def _pip_wheel(requirements, target, find_links, no_index, pip_args, python_vers
                "--only-binary=:all:", "--python-version", str(python_version), "--dest", str(tmp)]
     else:
         cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-               "--wheel-dir", str(tmp)]
+               "--only-binary=:all:", "--wheel-dir", str(tmp)]
     if find_links:
         cmd += ["--find-links", str(find_links)]
     if no_index:

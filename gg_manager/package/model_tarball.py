@@ -15,6 +15,7 @@ import tarfile
 from pathlib import Path, PurePosixPath
 
 from gg_manager.errors import GGError
+from gg_manager.package.contents import never_packed_dir, never_packed_file
 
 MODEL_KEY_PREFIX = "gg-models"
 _NAME_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -25,7 +26,8 @@ def pack_model_dir(path):
 
     Symlinks that stay inside the folder are stored as the files they point
     to; a symlink leading outside it, or anything not a file or folder, is
-    refused with GGError.
+    refused with GGError. Key and certificate files, version control, gg and
+    credential folders are never packed (as for Lambda zips, contents.py).
     """
     root = Path(path)
     if not root.is_dir():
@@ -57,7 +59,8 @@ def _walk(root, real_root):
     """Yield (archive path, path) for folders and files under root, sorted."""
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        for name in sorted(dirnames + filenames):
+        dirnames[:] = [d for d in dirnames if not never_packed_dir(d)]
+        for name in sorted(dirnames + [f for f in filenames if not never_packed_file(f)]):
             full = here / name
             rel = full.relative_to(root).as_posix()
             if full.is_symlink():

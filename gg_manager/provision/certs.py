@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from gg_manager.errors import GGError
+from gg_manager.provision.gitignore import protect_new_folder
 
 KEY_BITS = 2048
 ROOT_CA_FILE = "root.ca.pem"
@@ -126,12 +127,14 @@ def _load_key(key_pem, where="private key"):
 # --- files ---------------------------------------------------------------------
 
 def write_private(path, data, overwrite=True):
-    """Write bytes atomically with mode 0600, creating missing folders with mode 0700.
+    """Write bytes atomically with mode 0600, creating missing folders with mode 0700 (a new
+    folder inside a git work tree gets a .gitignore of '*' unless git already ignores it).
 
     With overwrite=False an existing file is kept and False is returned.
     """
     path = Path(path)
-    _make_private_dirs(path.parent)
+    if _make_private_dirs(path.parent):
+        protect_new_folder(path.parent, (path.name,))
     fd, tmp = tempfile.mkstemp(prefix=".%s." % path.name, dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
@@ -153,6 +156,7 @@ def write_private(path, data, overwrite=True):
 
 
 def _make_private_dirs(folder):
+    """Create `folder` and its missing parents with mode 0700; True when `folder` was missing."""
     missing = []
     while not folder.exists():
         missing.append(folder)
@@ -163,6 +167,7 @@ def _make_private_dirs(folder):
         except FileExistsError:
             continue
         os.chmod(d, 0o700)
+    return bool(missing)
 
 
 def write_core_certs(certs_dir, core_name, cert_pem, root_ca=None):

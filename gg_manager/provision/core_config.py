@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from gg_manager.errors import GGError
+from gg_manager.provision.gitignore import protect_new_folder
 
 DEVICE_CERTS_DIR = "/greengrass/certs"
 KEEP_ALIVE_RANGE = (30, 1200)
@@ -84,9 +85,12 @@ def config_json_bytes(config):
 
 
 def write_config(path, config):
-    """Write config.json atomically (mode 0644; it holds no secret), creating its folder."""
+    """Write config.json atomically (mode 0644; it holds no secret), creating its folder (a new
+    folder inside a git work tree gets a .gitignore of '*' unless git already ignores it)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        protect_new_folder(path.parent, (path.name,))
     fd, tmp = tempfile.mkstemp(prefix=".%s." % path.name, dir=path.parent)
     try:
         os.fchmod(fd, 0o644)

@@ -1,26 +1,35 @@
-"""greengrass.yaml -> render (jinja2) -> parse (with marks) -> validate -> Spec.
+"""greengrass.yaml -> read (bounded) -> render (sandboxed jinja2) -> parse (bounded, with marks)
+-> validate -> Spec.
 
 `load_spec` is the one entry point; it never raises for a problem in the file:
 it returns the diagnostics, each with a location, and a Spec only when valid.
+Diagnostics never show a sensitive value: they are redacted here, and
+`LoadResult.sensitive` lists those values for every other output (plans, logs).
 """
 import os
-from dataclasses import dataclass
-from typing import List, Optional
+from dataclasses import dataclass, field, replace
+from typing import FrozenSet, List, Optional
 
 from gg_manager.spec.build import build_group
 from gg_manager.spec.diagnostics import Diagnostic, Reporter
 from gg_manager.spec.groups import expand_gpu, expand_models, group_views
 from gg_manager.spec.model import Spec
-from gg_manager.spec.render import load_variables, render
+from gg_manager.spec.render import check_env_names, load_variables, render
 from gg_manager.spec.rules import run_rules
 from gg_manager.spec.schema import load_schema, report_schema_errors
+from gg_manager.spec.sensitive import redact
+from gg_manager.spec.source import SourceError, read_source
 from gg_manager.spec.yaml_marks import parse_yaml
+
+# What a malformed spec may trip in code that assumes the schema held; its schema error stands.
+MALFORMED = (TypeError, AttributeError, KeyError, ValueError, IndexError)
 
 
 @dataclass
 class LoadResult:
     spec: Optional[Spec]
     diagnostics: List[Diagnostic]
+    sensitive: FrozenSet[str] = field(default_factory=frozenset)
 
     @property
     def errors(self):
@@ -31,42 +40,68 @@ class LoadResult:
         return self.spec is not None
 
 
-def load_spec(path: str, variables: Optional[dict] = None, environ=None) -> LoadResult:
+def load_spec(path: str, variables: Optional[dict] = None, environ=None, env_names=()) -> LoadResult:
+    """Load `path`. `env_names`: the environment variables the template may read (--env);
+    `environ`: where to read them (default os.environ)."""
     reporter = Reporter(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as exc:
-        reporter.at(1, 1, (), "cannot read spec: %s" % (exc.strerror or exc))
+        text = read_source(path)
+    except SourceError as exc:
+        reporter.at(1, 1, (), str(exc))
         return LoadResult(None, reporter.items)
-    except UnicodeDecodeError as exc:
-        reporter.at(1, 1, (), "spec is not UTF-8 text: %s" % exc.reason)
-        return LoadResult(None, reporter.items)
-    return load_spec_text(text, path, variables, environ, reporter)
+    return load_spec_text(text, path, variables, environ, reporter, env_names)
 
 
-def load_spec_text(text, path, variables=None, environ=None, reporter=None) -> LoadResult:
+def load_spec_text(text, path, variables=None, environ=None, reporter=None, env_names=()) -> LoadResult:
     reporter = reporter or Reporter(path)
-    rendered = render(text, path, variables or {}, reporter, environ)
-    if rendered is None:
-        return LoadResult(None, reporter.sorted())
-    data = parse_yaml(rendered, reporter)
+    rendered = render(text, path, variables or {}, reporter, environ, check_env_names(env_names))
+    spec = None
+    if rendered.text is not None:
+        spec = _parse_and_check(rendered.text, path, reporter)
+    return _result(spec, reporter, rendered.sensitive)
+
+
+def _result(spec, reporter, sensitive):
+    diagnostics = [_redacted(d, sensitive) for d in reporter.sorted()]
+    return LoadResult(spec if not reporter.errors else None, diagnostics, frozenset(sensitive))
+
+
+def _redacted(diag, sensitive):
+    if not sensitive:
+        return diag
+    path = tuple(redact(p, sensitive) if isinstance(p, str) else p for p in diag.path)
+    return replace(diag, message=redact(diag.message, sensitive), path=path)
+
+
+def _parse_and_check(text, path, reporter):
+    data = parse_yaml(text, reporter)
     if data is None:
-        return LoadResult(None, reporter.sorted())
+        return None
     if not isinstance(data, dict):
         reporter.error((), "the spec must be a mapping with 'Group' (or 'Groups') at the top")
-        return LoadResult(None, reporter.sorted())
+        return None
     report_schema_errors(data, load_schema(), reporter)
-    views = group_views(data, reporter)
-    for view in views:
-        expand_gpu(view)
-        expand_models(view)
+    views = _views(data, reporter)
     spec_dir = os.path.dirname(os.path.abspath(path))
     run_rules(views, reporter, spec_dir)
     if reporter.errors:
-        return LoadResult(None, reporter.sorted())
-    spec = Spec(path, tuple(build_group(v, spec_dir) for v in views))
-    return LoadResult(spec, reporter.sorted())
+        return None
+    return Spec(path, tuple(build_group(v, spec_dir) for v in views))
+
+
+def _views(data, reporter):
+    """Group views with shorthands expanded; none when malformed data trips them (the schema
+    has reported why)."""
+    try:
+        views = group_views(data, reporter)
+        for view in views:
+            expand_gpu(view)
+            expand_models(view)
+        return views
+    except MALFORMED:
+        if not reporter.errors:
+            raise
+        return []
 
 
 __all__ = ["load_spec", "load_spec_text", "load_variables", "LoadResult", "Spec"]

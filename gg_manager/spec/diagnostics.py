@@ -65,6 +65,11 @@ class Reporter:
     def at(self, line: int, col: int, path: Path, message: str) -> None:
         self.items.append(Diagnostic(self.file, line, col, tuple(path), message))
 
+    def in_file(self, file: str, line: int, col: int, path: Path, message: str,
+                severity: str = "error") -> None:
+        """A problem located in another file the spec names (a Lambda's handler module)."""
+        self.items.append(Diagnostic(file, line, col, tuple(path), message, severity))
+
     def _add(self, path, message, severity, key):
         line, col = self.locate(path, key)
         diag = Diagnostic(self.file, line, col, tuple(path), message, severity)
@@ -80,4 +85,5 @@ class Reporter:
         return [d for d in self.items if d.severity == "warning"]
 
     def sorted(self):
-        return sorted(self.items, key=lambda d: (d.line, d.col, d.severity != "error"))
+        return sorted(self.items, key=lambda d: (d.file != self.file, d.file, d.line, d.col,
+                                                 d.severity != "error"))

@@ -37,7 +37,9 @@ class App:
         os.makedirs(self.folder)
         shutil.copy(os.path.join(ROOT, "greengrass.yaml"), self.folder)
         self.lambdas = os.path.join(self.folder, "lambdas")
-        os.symlink(os.path.join(ROOT, "lambdas"), self.lambdas)
+        # a copy, not a link: a Lambda package must be inside the spec's repository (this folder)
+        shutil.copytree(os.path.join(ROOT, "lambdas"), self.lambdas,
+                        ignore=shutil.ignore_patterns("__pycache__"))
         self.model = os.path.join(self.folder, "model")
         shutil.copytree(model, self.model)
         self.vars = []
@@ -55,11 +57,7 @@ class App:
 
     def replace_lambda(self, name, files):
         """Package `name` from these {file: text} instead of the repository's lambdas/<name>."""
-        os.remove(self.lambdas)
-        os.makedirs(self.lambdas)
-        for other in os.listdir(os.path.join(ROOT, "lambdas")):
-            if other != name and os.path.isdir(os.path.join(ROOT, "lambdas", other)):
-                os.symlink(os.path.join(ROOT, "lambdas", other), os.path.join(self.lambdas, other))
+        shutil.rmtree(os.path.join(self.lambdas, name))
         os.makedirs(os.path.join(self.lambdas, name))
         for rel, text in files.items():
             with open(os.path.join(self.lambdas, name, rel), "w") as fh:

@@ -140,3 +140,20 @@ def test_model_source_folder_or_tarball(tmp_path):
     (tmp_path / "model.params").write_bytes(b"x")
     with pytest.raises(GGError, match="folder or a .tar.gz"):
         model_source_bytes(tmp_path / "model.params")
+
+
+def test_keys_vcs_and_gg_state_are_never_packed(tmp_path):
+    """`Source: .` would otherwise ship the repository's keys with the model."""
+    root = tmp_path / "repo"
+    (root / "certs").mkdir(parents=True)
+    (root / "certs" / "core.key").write_text("-----BEGIN RSA PRIVATE KEY-----\n")
+    (root / "certs" / "core.cert.pem").write_text("cert")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[core]")
+    (root / ".gg").mkdir()
+    (root / ".gg" / "x").write_text("x")
+    (root / "id_rsa").write_text("k")
+    (root / ".gitignore").write_text("*")
+    (root / "model-symbol.json").write_text("{}")
+    names = tarfile.open(fileobj=io.BytesIO(pack_model_dir(root)), mode="r:gz").getnames()
+    assert sorted(names) == ["certs", "model-symbol.json"]

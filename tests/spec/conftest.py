@@ -80,6 +80,20 @@ def location(text, anchor, occurrence=1):
     return line, col
 
 
+def assert_located(run, text, anchor, path, message):
+    """`run` failed with a line `FILE:LINE:COL path: message...`, LINE:COL where `anchor` is."""
+    line, col = location(text, anchor)
+    expected = "%s:%d:%d %s: %s" % (run.path, line, col, path, message)
+    assert run.code == 1, run.text
+    assert any(l.startswith(expected) for l in run.text.splitlines()), \
+        "expected a line starting with\n  %s\ngot:\n%s" % (expected, run.text)
+
+
+@pytest.fixture(name="assert_located")
+def assert_located_fixture():
+    return assert_located
+
+
 @pytest.fixture
 def base():
     return BASE

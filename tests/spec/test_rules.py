@@ -76,16 +76,11 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_rule_reports_location_and_message(validate, base, location, case):
+def test_rule_reports_location_and_message(validate, base, assert_located, case):
     _, old, new, anchor, path, message = case
     assert old in base, "test case does not apply to the base spec"
     text = base.replace(old, new, 1)
-    run = validate(text)
-    line, col = location(text, anchor)
-    expected = "%s:%d:%d %s: %s" % (run.path, line, col, path, message)
-    assert run.code == 1, run.text
-    assert any(l.startswith(expected) for l in run.text.splitlines()), \
-        "expected a line starting with\n  %s\ngot:\n%s" % (expected, run.text)
+    assert_located(validate(text), text, anchor, path, message)
 
 
 def test_base_spec_is_valid(validate, base, location):

@@ -1,4 +1,4 @@
-"""The spec is a jinja2 template: --var, --values, env; undefined is an error with a line."""
+"""The spec is a jinja2 template: --var, --values, --env; undefined is an error with a line."""
 TEMPLATED = """\
 Group:
   name: {{ group }}
@@ -12,26 +12,27 @@ def test_var_values_and_env(validate, workdir, monkeypatch):
     monkeypatch.setenv("GG_TEST_CERTS", "./certs")
     values = workdir / "prod.yaml"
     values.write_text("group: from-file\n")
-    run = validate(TEMPLATED, "--values", str(values))
+    run = validate(TEMPLATED, "--values", str(values), "--env", "GG_TEST_CERTS")
     assert run.code == 0, run.text
     assert "valid (1 group: from-file)" in run.out
-    run = validate(TEMPLATED, "--values", str(values), "--var", "group=from-var")
+    run = validate(TEMPLATED, "--values", str(values), "--var", "group=from-var",
+                   "--env", "GG_TEST_CERTS")
     assert "valid (1 group: from-var)" in run.out
 
 
 def test_undefined_variable_is_an_error_at_its_line(validate, monkeypatch):
     monkeypatch.setenv("GG_TEST_CERTS", "./certs")
-    run = validate(TEMPLATED)
+    run = validate(TEMPLATED, "--env", "GG_TEST_CERTS")
     assert run.code == 1
     assert "%s:2:1 (top): template error: 'group' is undefined" % run.path in run.err
 
 
 def test_undefined_env_variable(validate, monkeypatch):
     monkeypatch.delenv("GG_TEST_CERTS", raising=False)
-    run = validate(TEMPLATED, "--var", "group=g")
+    run = validate(TEMPLATED, "--var", "group=g", "--env", "GG_TEST_CERTS")
     assert run.code == 1
-    assert "%s:5:1 (top): template error:" % run.path in run.err
-    assert "GG_TEST_CERTS" in run.err
+    assert ("%s:5:1 (top): template error: environment variable GG_TEST_CERTS is not set"
+            % run.path) in run.err
 
 
 def test_template_syntax_error(validate):

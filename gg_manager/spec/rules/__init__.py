@@ -1,6 +1,6 @@
 """Semantic checks JSON Schema cannot express, all offline. Each takes a GroupView."""
-from gg_manager.spec.rules import (connectors, ids, lambdas, loggers, resources,
-                                   subscriptions, topology)
+from gg_manager.spec.rules import (connectors, ids, keys, lambdas, limits, loggers, packages,
+                                   resources, subscriptions, topology)
 
 GROUP_RULES = (
     ids.check_ids,
@@ -11,9 +11,11 @@ GROUP_RULES = (
     subscriptions.check_subscriptions,
     connectors.check_connectors,
     loggers.check_loggers,
+    limits.check_limits,
+    keys.check_key_folders,
 )
 
-FLEET_RULES = (topology.check_fleet,)
+FLEET_RULES = (topology.check_fleet, packages.check_packages)
 
 
 def run_rules(views, reporter, spec_dir):
@@ -29,6 +31,6 @@ def run_rules(views, reporter, spec_dir):
 def _guarded(rule, subject, reporter, spec_dir):
     try:
         rule(subject, reporter, spec_dir)
-    except (TypeError, AttributeError, KeyError, ValueError):
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError):
         if not reporter.errors:
             raise

@@ -1,7 +1,4 @@
-"""Ids match [a-zA-Z0-9:_-]+ and are unique within their section."""
-import re
-
-ID_RE = re.compile(r"^[a-zA-Z0-9:_-]+$")
+"""Ids are unique within their section (their pattern and length are in the schema)."""
 
 # section -> the key holding the item's identity
 ID_KEYS = {"Resources": "Id", "Subscriptions": "Id", "Loggers": "Id", "Connectors": "Id",
@@ -19,9 +16,6 @@ def check_ids(view, reporter, spec_dir):
             value = item.data.get(key)
             if not isinstance(value, str):
                 continue
-            if key == "Id" and not ID_RE.match(value):
-                reporter.error(id_path(item, key), "Id %r may only hold letters, digits, ':', '_' "
-                               "and '-'" % value)
             if value in seen:
                 reporter.error(id_path(item, key), "duplicate %s %r in group %r (first at %s)"
                                % (key, value, view.name, _where(reporter, seen[value])))

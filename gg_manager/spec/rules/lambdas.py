@@ -3,11 +3,16 @@ import ast
 import os
 import re
 
+from gg_manager.spec.repository import is_inside
+from gg_manager.spec.rules.packages import outside_repository
+from gg_manager.spec.rules.python2 import python2_hint
+
 REQUIREMENT_RE = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?"
     r"(\s*(==|>=|<=|~=|!=|<|>)\s*[A-Za-z0-9.*+!_-]+(\s*,\s*(==|>=|<=|~=|!=|<|>)\s*[A-Za-z0-9.*+!_-]+)*)?$")
 MB_LOOKING = 2048          # KB: below this, MemorySize was probably written in MB
 MAX_PLAUSIBLE_KB = 16 * 1024 * 1024
+MAX_HANDLER_BYTES = 10 * 1024 * 1024
 
 
 def check_lambdas(view, reporter, spec_dir):
@@ -45,6 +50,8 @@ def _check_memory(item, reporter):
 
 def _check_handler(item, reporter, spec_dir):
     data = item.data
+    if outside_repository(data["package"], spec_dir, "package"):
+        return  # the package rules report it; nothing outside the repository is read
     package = os.path.normpath(os.path.join(spec_dir, data["package"]))
     if not os.path.isdir(package):
         reporter.error(item.path + ("package",), "package folder %r does not exist" % data["package"])
@@ -52,7 +59,7 @@ def _check_handler(item, reporter, spec_dir):
     module, _, function = data["handler"].rpartition(".")
     rel = module.replace(".", os.sep)
     candidates = [os.path.join(package, rel + ".py"), os.path.join(package, rel, "__init__.py")]
-    source = next((c for c in candidates if os.path.isfile(c)), None)
+    source = next((c for c in candidates if os.path.isfile(c) and is_inside(c, package)), None)
     hpath = item.path + ("handler",)
     if source is None:
         reporter.error(hpath, "handler module %r not found in %s (looked for %s)"
@@ -61,14 +68,28 @@ def _check_handler(item, reporter, spec_dir):
         return
     try:
         with open(source, "rb") as f:
-            tree = ast.parse(f.read(), filename=source)
+            tree = ast.parse(f.read(MAX_HANDLER_BYTES), filename=source)
     except SyntaxError as exc:
-        reporter.error(hpath, "%s has a syntax error at line %s: %s"
-                       % (os.path.relpath(source, spec_dir), exc.lineno, exc.msg))
+        _report_syntax_error(item, exc, source, reporter, spec_dir)
+        return
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        reporter.error(hpath, "%s cannot be parsed as Python: %s"
+                       % (os.path.relpath(source, spec_dir), exc.__class__.__name__))
         return
     if function not in _top_level_names(tree):
         reporter.error(hpath, "function %r is not defined at the top level of %s"
                        % (function, os.path.relpath(source, spec_dir)))
+
+
+def _report_syntax_error(item, exc, source, reporter, spec_dir):
+    shown = os.path.relpath(source, spec_dir)
+    hint = python2_hint(exc)
+    if hint is None:
+        reporter.error(item.path + ("handler",), "%s has a syntax error at line %s: %s"
+                       % (shown, exc.lineno, exc.msg))
+        return
+    where = os.path.normpath(os.path.join(os.path.dirname(reporter.file), shown))
+    reporter.in_file(where, exc.lineno or 1, exc.offset or 1, item.path, hint)
 
 
 def _top_level_names(tree):

@@ -4,6 +4,7 @@ import posixpath
 import re
 
 from gg_manager.spec.groups import model_source_kind
+from gg_manager.spec.rules.packages import folder_inside
 from gg_manager.spec.schema import did_you_mean
 
 CONTAINERS = ("LocalDeviceResourceData", "LocalVolumeResourceData",
@@ -50,35 +51,46 @@ def check_resources(view, reporter, spec_dir):
             if name in names:
                 reporter.error(item.path + ("Name",), "duplicate resource Name %r" % name)
             names[name] = item
-        container = found[0]
-        body = data.get(container)
-        if not isinstance(body, dict):
-            continue
-        if container == "LocalDeviceResourceData":
-            src = body.get("SourcePath")
-            if isinstance(src, str) and not (src == "/dev" or src.startswith("/dev/")):
-                reporter.error(field_path(item, container, "SourcePath"),
-                               "a device resource's SourcePath must be under /dev, got %r" % src)
-        if container == "LocalVolumeResourceData":
-            for key in ("SourcePath", "DestinationPath"):
-                value = body.get(key)
-                if not isinstance(value, str):
-                    continue
-                if not value.startswith("/"):
-                    reporter.error(field_path(item, container, key),
-                                   "%s must be an absolute path, got %r" % (key, value))
-                    continue
-                root = _touches_forbidden(value)
-                if root:
-                    reporter.error(field_path(item, container, key),
-                                   "a volume must not expose %s (%r); Greengrass forbids it" % (root, value))
-        if container in ML_CONTAINERS:
-            dest = body.get("DestinationPath")
-            if isinstance(dest, str) and not dest.startswith("/"):
-                reporter.error(field_path(item, container, "DestinationPath"),
-                               "DestinationPath must be an absolute path, got %r" % dest)
+        body = data.get(found[0])
+        if isinstance(body, dict):
+            BODY_CHECKS.get(found[0], _check_ml_body)(item, found[0], body, reporter)
     for item in view.items("Models"):
         _check_model_source(item, reporter, spec_dir)
+
+
+def _check_device_body(item, container, body, reporter):
+    src = body.get("SourcePath")
+    if isinstance(src, str) and not (src == "/dev" or src.startswith("/dev/")):
+        reporter.error(field_path(item, container, "SourcePath"),
+                       "a device resource's SourcePath must be under /dev, got %r" % src)
+
+
+def _check_volume_body(item, container, body, reporter):
+    for key in ("SourcePath", "DestinationPath"):
+        value = body.get(key)
+        if not isinstance(value, str):
+            continue
+        if not value.startswith("/"):
+            reporter.error(field_path(item, container, key),
+                           "%s must be an absolute path, got %r" % (key, value))
+            continue
+        root = _touches_forbidden(value)
+        if root:
+            reporter.error(field_path(item, container, key),
+                           "a volume must not expose %s (%r); Greengrass forbids it" % (root, value))
+
+
+def _check_ml_body(item, container, body, reporter):
+    if container not in ML_CONTAINERS:
+        return
+    dest = body.get("DestinationPath")
+    if isinstance(dest, str) and not dest.startswith("/"):
+        reporter.error(field_path(item, container, "DestinationPath"),
+                       "DestinationPath must be an absolute path, got %r" % dest)
+
+
+BODY_CHECKS = {"LocalDeviceResourceData": _check_device_body,
+               "LocalVolumeResourceData": _check_volume_body}
 
 
 def _check_model_source(item, reporter, spec_dir):
@@ -98,7 +110,9 @@ def _check_model_source(item, reporter, spec_dir):
             reporter.error(path, "not a SageMaker training job ARN "
                            "(arn:aws:sagemaker:REGION:ACCOUNT:training-job/NAME): %r" % source)
     else:
-        folder = os.path.join(spec_dir, source)
+        folder = folder_inside(source, spec_dir, "a model folder", reporter, path)
+        if folder is None:
+            return
         if not os.path.isdir(folder):
             reporter.error(path, "model folder %r does not exist (a local Source is a folder gg packs "
                            "and uploads; use s3://... or a training job ARN otherwise)" % source)
