@@ -25,7 +25,7 @@ def example_view():
     path = os.path.join(ROOT, "greengrass.yaml")
     text = open(path, encoding="utf-8").read().replace("    runtime: python3.7\n", "")
     reporter = Reporter(path)
-    (view,) = group_views(parse_yaml(render(text, path, {}, reporter), reporter), reporter)
+    (view,) = group_views(parse_yaml(render(text, path, {}, reporter).text, reporter), reporter)
     expand_gpu(view)
     expand_models(view)
     assert not reporter.errors

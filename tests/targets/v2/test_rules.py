@@ -15,7 +15,7 @@ def v2_problems(path, text=None):
     """(line, severity, message) of every V2 rule finding, as `gg validate` would place them."""
     text = open(path, encoding="utf-8").read() if text is None else text
     reporter = Reporter(path)
-    data = parse_yaml(render(text, path, {}, reporter), reporter)
+    data = parse_yaml(render(text, path, {}, reporter).text, reporter)
     for view in group_views(data, reporter):
         expand_gpu(view)
         expand_models(view)
@@ -33,13 +33,9 @@ def test_the_example_app_needs_only_its_runtime_lines_changed():
 
 
 def test_greengo_example_under_v2():
-    problems = v2_problems(os.path.join(FIXTURES, "greengo_example", "greengo.yaml"))
-    by_line = {line: (severity, message) for line, severity, message in problems}
-    assert sorted(by_line) == [43, 45, 50, 79]
-    assert by_line[43][0] == "warning" and "no MQTT wildcards" in by_line[43][1]
-    assert by_line[45][0] == "error" and "Device SDK V2" in by_line[45][1]        # Lambda -> shadow
-    assert by_line[50][0] == "error" and "no Greengrass V2 component" in by_line[50][1]
-    assert by_line[79][0] == "error" and "PutMetricData" in by_line[79][1]      # the connector
+    """greengo 1.0.7's published example (a Lambda, cloud subscriptions, a volume, a logger, a device)
+    has nothing V2 cannot express."""
+    assert v2_problems(os.path.join(FIXTURES, "greengo_example", "greengo.yaml")) == []
 
 
 def test_object_detection_sample_under_v2():
