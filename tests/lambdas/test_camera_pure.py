@@ -26,12 +26,12 @@ def test_pacer_skips_missed_ticks_instead_of_bursting():
 
 
 def test_in_flight_window_bounds_unanswered_frames():
-    window = frame_flow.InFlightWindow(limit=2, timeout_s=5.0)
+    window = frame_flow.InFlightWindow(limit=2, timeout_s=5.0, max_timeout_s=5.0)
     assert window.has_room(0.0)
     window.sent(1, 0.0)
     window.sent(2, 0.1)
     assert not window.has_room(0.2)
-    assert window.ack(1) and not window.ack(1)
+    assert window.ack(1, 0.2) and not window.ack(1, 0.2)
     assert window.has_room(0.3)
     window.sent(3, 0.3)
     assert not window.has_room(5.05)       # frame 2 sent at 0.1 expires at 5.1
