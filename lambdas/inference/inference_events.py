@@ -89,7 +89,10 @@ def decode_base64(text, max_bytes):
         raise ImageError("too_large", "'image' is over the limit of {} bytes (MAX_IMAGE_BYTES)".format(max_bytes))
     if "-" in text or "_" in text:
         text = text.replace("-", "+").replace("_", "/")
-    text = text.rstrip("=")
+    unpadded = text.rstrip("=")
+    if text and not unpadded:
+        raise ImageError("bad_base64", "'image' is only padding")
+    text = unpadded
     try:
         return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
