@@ -32,13 +32,13 @@ _INFLATE_PIECE = 1 << 20
 
 
 class JpegLayout(object):
-    """What the headers of a JPEG say: size, coding, and where its first scan's data starts."""
+    """What the headers of a JPEG say: size, coding, and whether its first scan is its only one."""
 
-    def __init__(self, marker, width, height, components, scan_start):
+    def __init__(self, marker, width, height, components, scan_components):
         self.width, self.height, self.components = width, height, components
         self.progressive = marker in _PROGRESSIVE
-        self.huffman_baseline = marker in (0xC0, 0xC1)
-        self.scan_start = scan_start
+        # sequential Huffman coding with every component in the first scan: the only scan
+        self.single_scan = marker in (0xC0, 0xC1) and scan_components == components
 
 
 def sniff(data):
@@ -84,7 +84,9 @@ def jpeg_layout(data):
         elif marker == 0xDA:
             if sof is None:
                 raise _damaged("JPEG", "has a scan before its frame header")
-            return JpegLayout(sof[0], sof[1], sof[2], sof[3], end)
+            if length < 6 + 2 * data[i + 4]:
+                raise _damaged("JPEG", "has a short scan header (byte {})".format(i))
+            return JpegLayout(sof[0], sof[1], sof[2], sof[3], data[i + 4])
         i = end
 
 

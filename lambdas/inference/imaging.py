@@ -9,9 +9,9 @@ marker, an incomplete one decodes them into its missing blocks, so the frame is
 decoded a second time with filler bytes inserted before EOI and compared: any
 difference means the scan was incomplete. The second decode runs only when the
 first one hints at damage (the last block decoded to the exact mid-grey of
-zero-filled blocks) or when a single-scan check is not enough (progressive,
-multi-scan or non-Huffman-baseline files), so a normal camera frame pays one
-pixel comparison and a byte count. A cut inside the very last block (16x16
+zero-filled blocks) or when that hint is not enough (progressive, multi-scan,
+arithmetic-coded or CMYK files), so a normal camera frame pays one pixel
+comparison. A cut inside the very last block (16x16
 pixels at most, at the bottom-right corner) is not told apart.
 """
 import cv2
@@ -25,16 +25,9 @@ FILLER = b"\x00" + bytes((i * 167 + 13) % 251 + 1 for i in range(511))
 _ZERO_FILLED = (128, 128, 128)
 
 
-def _needs_second_decode(layout, image):
-    if not layout.huffman_baseline or layout.components not in (1, 3):
-        return True
-    return tuple(image[-1, -1]) == _ZERO_FILLED
-
-
 def jpeg_scan_complete(data, layout, image, flag):
     """False when the JPEG's scan data stops before its last block (see the module docstring)."""
-    single_scan = data.count(b"\xff\xda", layout.scan_start) == 0
-    if single_scan and not _needs_second_decode(layout, image):
+    if layout.single_scan and layout.components in (1, 3) and tuple(image[-1, -1]) != _ZERO_FILLED:
         return True
     end = data.rfind(b"\xff\xd9")
     padded = cv2.imdecode(np.frombuffer(data[:end] + FILLER + data[end:], dtype=np.uint8), flag)
