@@ -11,8 +11,8 @@ difference means the scan was incomplete. The second decode runs only when the
 first one hints at damage (the last block decoded to the exact mid-grey of
 zero-filled blocks) or when that hint is not enough (progressive, multi-scan,
 arithmetic-coded or CMYK files), so a normal camera frame pays one pixel
-comparison. A cut inside the very last block (16x16
-pixels at most, at the bottom-right corner) is not told apart.
+comparison. A cut inside the very last block (16x16 pixels at most, at the
+bottom-right corner) is not told apart.
 """
 import cv2
 import numpy as np
