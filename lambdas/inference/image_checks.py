@@ -53,8 +53,24 @@ def _damaged(kind, detail):
     return ImageError("damaged", "{} {}".format(kind, detail))
 
 
+def _frame_header(data, i, length):
+    """(marker, width, height, components) from the SOF segment at byte i."""
+    if length < 8 or length < 8 + 3 * data[i + 9]:
+        raise _damaged("JPEG", "has a short frame header (byte {})".format(i))
+    height, width = struct.unpack(">HH", data[i + 5:i + 9])
+    return data[i + 1], width, height, data[i + 9]
+
+
+def _scan_layout(data, i, length, sof):
+    if sof is None:
+        raise _damaged("JPEG", "has a scan before its frame header")
+    if length < 6 + 2 * data[i + 4]:
+        raise _damaged("JPEG", "has a short scan header (byte {})".format(i))
+    return JpegLayout(sof[0], sof[1], sof[2], sof[3], data[i + 4])
+
+
 def jpeg_layout(data):
-    """JpegLayout from the segments before the first scan, or ImageError('damaged')."""
+    """JpegLayout from the segments before the first scan, or ImageError('damaged' / 'truncated')."""
     i, n, sof = 2, len(data), None
     while True:
         if i + 4 > n:
@@ -62,32 +78,21 @@ def jpeg_layout(data):
         if data[i] != 0xFF:
             raise _damaged("JPEG", "has no marker where one must be (byte {})".format(i))
         marker = data[i + 1]
-        if marker == 0xFF:              # fill byte
-            i += 1
-            continue
-        if marker in _STANDALONE:
-            i += 2
+        if marker == 0xFF or marker in _STANDALONE:         # a fill byte, or a marker without a length
+            i += 1 if marker == 0xFF else 2
             continue
         if marker in (0xD8, 0xD9):
             raise _damaged("JPEG", "has a start or end marker before any image data (byte {})".format(i))
         length = (data[i + 2] << 8) | data[i + 3]
-        end = i + 2 + length
         if length < 2:
             raise _damaged("JPEG", "has a header segment with an invalid length (byte {})".format(i))
-        if end > n:
+        if i + 2 + length > n:
             raise ImageError("truncated", "JPEG ends inside a header segment (byte {})".format(i))
         if marker in _SOF_MARKERS:
-            if length < 8 or length < 8 + 3 * data[i + 9]:
-                raise _damaged("JPEG", "has a short frame header (byte {})".format(i))
-            height, width = struct.unpack(">HH", data[i + 5:i + 9])
-            sof = (marker, width, height, data[i + 9])
+            sof = _frame_header(data, i, length)
         elif marker == 0xDA:
-            if sof is None:
-                raise _damaged("JPEG", "has a scan before its frame header")
-            if length < 6 + 2 * data[i + 4]:
-                raise _damaged("JPEG", "has a short scan header (byte {})".format(i))
-            return JpegLayout(sof[0], sof[1], sof[2], sof[3], data[i + 4])
-        i = end
+            return _scan_layout(data, i, length, sof)
+        i += 2 + length
 
 
 def jpeg_size(data):
