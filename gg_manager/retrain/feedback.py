@@ -84,9 +84,7 @@ def label_folder(label):
     text = re.sub(r"^[.-]+", lambda m: "_" * len(m.group(0)), text)
     if len(text.encode("utf-8")) > MAX_FOLDER_BYTES:
         digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        while len(text.encode("utf-8")) > MAX_FOLDER_BYTES - 11:
-            text = text[:-1]
-        text = "%s-%s" % (text, digest)
+        text = "%s-%s" % (text.encode("utf-8")[:MAX_FOLDER_BYTES - 11].decode("utf-8", "ignore"), digest)
     return text or "unknown"
 
 
