@@ -211,7 +211,8 @@ def run_child(model_dir, frame, iterations, warmup, ipc_url, extra_env=None):
                FRAME=frame, ITERATIONS=str(iterations), WARMUP=str(warmup), FAKE_IPC_URL=ipc_url,
                MY_FUNCTION_ARN=MY_ARN, ROUTER_FUNCTION_ARN=ROUTER_ARN, LOG_LEVEL="WARNING",
                OUTPUT_TOPIC="bench/out", ERROR_TOPIC="bench/err", CAMERA_ARN=CAMERA_ARN,
-               FRAME_TOPIC=FRAME_TOPIC, RUNTIME_SHIM=RUNTIME_SHIM)
+               FRAME_TOPIC=FRAME_TOPIC, RUNTIME_SHIM=RUNTIME_SHIM,
+               FRAME_DIR=os.path.dirname(frame))      # the Lambda reads frame files only from here
     env.update(extra_env or {})
     out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
     if out.returncode != 0:

@@ -55,18 +55,29 @@ def _report_setup_error(reason):
 loop, setup_error = _start()
 
 
+MAX_ID_CHARS = 256
+
+
 def _as_dict(event):
+    """The event as a dict; anything else (bytes that are not a JSON object, a list...) as {}."""
     if isinstance(event, (bytes, bytearray)):
         try:
-            event = json.loads(bytes(event).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+            event = bytes(event).decode("utf-8")
+        except UnicodeDecodeError:
             return {}
     if isinstance(event, str):
         try:
             event = json.loads(event)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
     return event if isinstance(event, dict) else {}
+
+
+def _plain_id(value):
+    """True for an id that can be echoed: a number or a short string (events are untrusted)."""
+    if isinstance(value, str):
+        return len(value) <= MAX_ID_CHARS
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 2 ** 63
 
 
 def function_handler(event, context):
@@ -75,8 +86,13 @@ def function_handler(event, context):
         return {"error": setup_error, "kind": "setup"}
     message = _as_dict(event)
     if "frame_id" in message and ("prediction" in message or "error" in message):
-        freed = loop.ack(message["frame_id"])
-        return {"ack": message["frame_id"], "freed": freed}
+        frame_id = message["frame_id"]
+        if isinstance(frame_id, bool) or not isinstance(frame_id, int):
+            return {"ack": None, "freed": False}          # not a frame this camera published
+        return {"ack": frame_id, "freed": loop.ack(frame_id)}
+    if "id" in message and not _plain_id(message["id"]):
+        return {"error": "bad_event: 'id' must be a number or a string of at most {} characters".format(
+            MAX_ID_CHARS), "kind": "bad_event"}
     return loop.capture_now(message)
 
 

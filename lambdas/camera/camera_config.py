@@ -53,12 +53,18 @@ class Settings(object):
             status_interval_s=_number(env, "STATUS_INTERVAL_S", 10.0, float, 0.1),
             max_in_flight=_number(env, "MAX_IN_FLIGHT", 2, int, 0),
             ack_timeout_s=_number(env, "ACK_TIMEOUT_S", 5.0, float, 0.01),
+            ack_timeout_max_s=_number(env, "ACK_TIMEOUT_MAX_S", None, float, 0.01),
             reconnect_min_s=_number(env, "RECONNECT_MIN_S", 0.5, float, 0.0),
             reconnect_max_s=_number(env, "RECONNECT_MAX_S", 30.0, float, 0.0),
             autostart=_flag(env, "AUTOSTART", True),
         )
         if s.jpeg_quality > 100:
             raise ConfigError("JPEG_QUALITY={} must be 1..100".format(s.jpeg_quality))
+        if s.ack_timeout_max_s is None:
+            s.ack_timeout_max_s = max(30.0, s.ack_timeout_s)
+        if s.ack_timeout_max_s < s.ack_timeout_s:
+            raise ConfigError("ACK_TIMEOUT_MAX_S={} must be >= ACK_TIMEOUT_S={}".format(
+                s.ack_timeout_max_s, s.ack_timeout_s))
         if s.max_in_flight > s.ring_size:
             raise ConfigError("MAX_IN_FLIGHT={} must not exceed RING_SIZE={}: a frame still being "
                               "inferred would be overwritten".format(s.max_in_flight, s.ring_size))

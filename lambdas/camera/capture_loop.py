@@ -22,7 +22,7 @@ class CameraLoop(object):
         self.open_source = open_source
         self.clock = clock
         self.ring = FrameRing(settings.frame_dir, settings.ring_size, settings.jpeg_quality)
-        self.window = InFlightWindow(settings.max_in_flight, settings.ack_timeout_s)
+        self.window = InFlightWindow(settings.max_in_flight, settings.ack_timeout_s, settings.ack_timeout_max_s)
         self.backoff = Backoff(settings.reconnect_min_s, settings.reconnect_max_s)
         self.meter = RateMeter()
         self.source = None
@@ -31,7 +31,7 @@ class CameraLoop(object):
         self.thread = None
         self.frame_id = 0
         self.counts = {"captured": 0, "published": 0, "dropped": 0, "reconnects": 0,
-                       "source_errors": 0, "on_demand": 0}
+                       "source_errors": 0, "on_demand": 0, "ring_busy": 0}
         self.last_error = None
         self.started_at = clock()
 
@@ -52,8 +52,12 @@ class CameraLoop(object):
                 "fps": round(self.meter.rate(now), 3),
                 "target_fps": self.settings.fps,
                 "in_flight": len(self.window.pending),
+                "overdue": len(self.window.overdue),
                 "acked": self.window.acked,
+                "late_acks": self.window.late,
                 "expired": self.window.expired,
+                "lost": self.window.lost,
+                "ack_timeout_s": round(self.window.current_timeout(), 3),
                 "ring_files": len(self.ring.paths),
                 "source": self.settings.source,
                 "connected": self.source is not None,
@@ -103,7 +107,7 @@ class CameraLoop(object):
     # -- frames ---------------------------------------------------------
     def _emit(self, frame, now, reason, extra=None):
         self.frame_id += 1
-        path = self.ring.write(frame, self.frame_id)
+        path = self.ring.write(frame, self.frame_id, self.window.outstanding)
         reference = {"filepath": path, "frame_id": self.frame_id, "captured_at": now}
         position = getattr(self.source, "position", None)
         if position is not None:           # a file or folder: where in the recording this frame is
@@ -128,6 +132,10 @@ class CameraLoop(object):
             if not self.window.has_room(now):
                 self.counts["dropped"] += 1
                 return "dropped"
+            if self.ring.busy(self.window.outstanding):
+                self.counts["dropped"] += 1
+                self.counts["ring_busy"] += 1
+                return "dropped"
             return self._emit(frame, now, "stream")
 
     def capture_now(self, request=None):
@@ -140,13 +148,19 @@ class CameraLoop(object):
                 return {"error": "no frame: {}".format(self.last_error), "source": self.settings.source}
             now = self.clock()
             self.counts["captured"] += 1
+            self.window.expire(now)
+            if self.ring.busy(self.window.outstanding):
+                self.counts["dropped"] += 1
+                self.counts["ring_busy"] += 1
+                return {"error": "busy: all {} frame files still await inference (RING_SIZE)".format(
+                    self.settings.ring_size), "source": self.settings.source}
             self.counts["on_demand"] += 1
             extra = {"id": request["id"]} if isinstance(request, dict) and "id" in request else None
             return self._emit(frame, now, "on_demand", extra)
 
     def ack(self, frame_id):
         with self.lock:
-            return self.window.ack(frame_id)
+            return self.window.ack(frame_id, self.clock())
 
     # -- loop -----------------------------------------------------------
     def run(self, sleep=None):

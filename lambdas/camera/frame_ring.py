@@ -2,7 +2,9 @@
 
 Each frame gets its own name (frame-<id>.jpg) so a reference never silently
 points at a newer picture; once RING_SIZE frames exist the oldest file is
-deleted. Files are written to a hidden temporary name and renamed, so a reader
+deleted, except the files inference may still read: the oldest of the others
+goes instead, and when every file is still awaited (`busy`) the camera drops
+the new frame rather than delete one. Files are written to a hidden temporary name and renamed, so a reader
 on the shared volume sees a whole JPEG or nothing.
 """
 import collections
@@ -23,25 +25,42 @@ class FrameRing(object):
                     os.remove(os.path.join(folder, name))
                 except OSError:
                     pass
-        self.paths = collections.deque()
+        self.frames = collections.deque()       # (frame_id, path), oldest first
+
+    @property
+    def paths(self):
+        return [path for _, path in self.frames]
+
+    def busy(self, outstanding):
+        """True when the ring is full of frames that `outstanding(frame_id)` still protects."""
+        return len(self.frames) >= self.size and all(outstanding(frame_id) for frame_id, _ in self.frames)
+
+    def _evict(self, outstanding):
+        """Delete the oldest frame not protected by `outstanding` (the oldest of all without it)."""
+        for index, (frame_id, path) in enumerate(self.frames):
+            if outstanding is None or not outstanding(frame_id):
+                del self.frames[index]
+                break
+        else:
+            raise RuntimeError("every frame file is still awaited: check busy() first")
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
     def path_for(self, frame_id):
         return os.path.join(self.folder, "frame-{:09d}.jpg".format(frame_id))
 
-    def write(self, frame, frame_id):
+    def write(self, frame, frame_id, outstanding=None):
         ok, data = cv2.imencode(".jpg", frame, self.params)
         if not ok:
             raise ValueError("JPEG encoding failed for frame {}".format(frame_id))
-        while len(self.paths) >= self.size:     # make room first: never more than `size` files
-            old = self.paths.popleft()
-            try:
-                os.remove(old)
-            except OSError:
-                pass
+        while len(self.frames) >= self.size:     # make room first: never more than `size` files
+            self._evict(outstanding)
         path = self.path_for(frame_id)
         tmp = os.path.join(self.folder, ".frame-{:09d}.tmp".format(frame_id))
         with open(tmp, "wb") as f:
             f.write(data.tobytes())
         os.replace(tmp, path)
-        self.paths.append(path)
+        self.frames.append((frame_id, path))
         return path

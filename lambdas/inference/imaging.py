@@ -1,95 +1,37 @@
 """Image bytes -> checked, decoded, network-ready array.
 
-Checks run before decoding so that a bad or hostile image costs no memory:
-size in bytes, format (JPEG or PNG, as the ML connectors accept), pixel count
-from the header, and truncation (a JPEG must end with its EOI marker, a PNG with
-IEND; OpenCV would otherwise decode a cut-off JPEG into a half-grey picture).
+image_checks.py checks the bytes before decoding (size, format, pixel count,
+structure, truncation). After decoding, a JPEG's scan is checked to be complete:
+libjpeg fills the blocks of a scan whose data stops early (a file cut short and
+given a new EOI marker) with zeros and says so only on stderr, and OpenCV returns
+the picture with a grey tail. A complete scan ignores extra bytes before its EOI
+marker, an incomplete one decodes them into its missing blocks, so the frame is
+decoded a second time with filler bytes inserted before EOI and compared: any
+difference means the scan was incomplete. The second decode runs only when the
+first one hints at damage (the last block decoded to the exact mid-grey of
+zero-filled blocks) or when that hint is not enough (progressive, multi-scan,
+arithmetic-coded or CMYK files), so a normal camera frame pays one pixel
+comparison. A cut inside the very last block (16x16 pixels at most, at the
+bottom-right corner) is not told apart.
 """
-import struct
-
 import cv2
 import numpy as np
 
-JPEG_MAGIC = b"\xff\xd8\xff"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_SOF_MARKERS = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+from image_checks import check, sniff  # noqa: F401  (sniff: re-exported for the service)
+from refusals import ImageError
+
+# Never 0xFF (a marker); starts with 0x00 so a scan cut right after an 0xFF byte reads "FF 00" (stuffed data).
+FILLER = b"\x00" + bytes((i * 167 + 13) % 251 + 1 for i in range(511))
+_ZERO_FILLED = (128, 128, 128)
 
 
-class ImageError(ValueError):
-    """The bytes are not an image this Lambda accepts; the message says why."""
-
-
-def sniff(data):
-    if data.startswith(JPEG_MAGIC):
-        return "jpeg"
-    if data.startswith(PNG_MAGIC):
-        return "png"
-    return None
-
-
-def jpeg_size(data):
-    """(width, height) from the first SOF segment, or None if there is none."""
-    i, n = 2, len(data)
-    while i + 4 <= n:
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        if marker == 0xFF:          # fill byte
-            i += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            i += 2
-            continue
-        (length,) = struct.unpack(">H", data[i + 2:i + 4])
-        if marker in _SOF_MARKERS:
-            if i + 9 > n:
-                return None
-            height, width = struct.unpack(">HH", data[i + 5:i + 9])
-            return width, height
-        i += 2 + length
-    return None
-
-
-def png_size(data):
-    if len(data) < 24 or data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-def jpeg_complete(data):
-    return data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
-
-
-def png_complete(data):
-    # IEND chunk: length 0, type IEND, CRC 0xAE426082
-    return data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
-
-
-def check(data, max_bytes, max_pixels):
-    """Return (format, (width, height)) or raise ImageError."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ImageError("expected image bytes, got {}".format(type(data).__name__))
-    if len(data) == 0:
-        raise ImageError("empty image")
-    if len(data) > max_bytes:
-        raise ImageError("image is {} bytes, over the limit of {} (MAX_IMAGE_BYTES)".format(len(data), max_bytes))
-    if not isinstance(data, bytes):
-        data = bytes(data)
-    kind = sniff(bytes(data[:8]))
-    if kind is None:
-        raise ImageError("not a JPEG or PNG image (starts with {!r})".format(bytes(data[:8])))
-    size = jpeg_size(data) if kind == "jpeg" else png_size(data)
-    if size is None or size[0] == 0 or size[1] == 0:
-        raise ImageError("{} header is damaged: no image size found".format(kind.upper()))
-    if size[0] * size[1] > max_pixels:
-        raise ImageError("image is {}x{} = {} pixels, over the limit of {} (MAX_IMAGE_PIXELS)".format(
-            size[0], size[1], size[0] * size[1], max_pixels))
-    complete = jpeg_complete(data) if kind == "jpeg" else png_complete(data)
-    if not complete:
-        raise ImageError("truncated {}: the file ends before its {} marker".format(
-            kind.upper(), "EOI" if kind == "jpeg" else "IEND"))
-    return kind, size
+def jpeg_scan_complete(data, layout, image, flag):
+    """False when the JPEG's scan data stops before its last block (see the module docstring)."""
+    if layout.single_scan and layout.components in (1, 3) and tuple(image[-1, -1]) != _ZERO_FILLED:
+        return True
+    end = data.rfind(b"\xff\xd9")
+    padded = cv2.imdecode(np.frombuffer(data[:end] + FILLER + data[end:], dtype=np.uint8), flag)
+    return padded is not None and padded.shape == image.shape and np.array_equal(padded, image)
 
 
 def reduction_flag(kind, size, target_hw, allowed=True):
@@ -113,11 +55,17 @@ def decode(data, max_bytes, max_pixels, target_hw=None, reduce=False):
     """BGR uint8 image (H, W, 3) from JPEG/PNG bytes, or ImageError."""
     if not isinstance(data, bytes) and isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
-    kind, size = check(data, max_bytes, max_pixels)
+    kind, size, layout = check(data, max_bytes, max_pixels)
     flag = reduction_flag(kind, size, target_hw, reduce)
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
-    if image is None:
-        raise ImageError("{} could not be decoded (corrupt data)".format(kind.upper()))
+    try:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
+        complete = image is None or kind != "jpeg" or jpeg_scan_complete(data, layout, image, flag)
+    except cv2.error:
+        image = None
+    if image is None or image.size == 0:
+        raise ImageError("undecodable", "{} could not be decoded (corrupt data)".format(kind.upper()))
+    if not complete:
+        raise ImageError("damaged", "JPEG image data stops before its last block (cut short and re-terminated)")
     return image
 
 

@@ -3,9 +3,11 @@
 Every knob has a default that matches the AWS ML connectors, so a function
 definition with no environment at all serves a SageMaker model at MODEL_PATH.
 """
+import json
 import os
 
 DEFAULT_MODEL_PATH = "/ml/model"
+DEFAULT_FRAME_DIR = "/tmp/gg-frames"      # the camera Lambda's default FRAME_DIR
 
 
 class ConfigError(ValueError):
@@ -40,6 +42,42 @@ def _choice(env, name, default, allowed):
     if value not in allowed:
         raise ConfigError("{}={!r} is not one of {}".format(name, value, ", ".join(allowed)))
     return value
+
+
+def _path_map(env):
+    """{DestinationPath: local folder} set by the local core (gg core run); {} on a real core."""
+    try:
+        mapping = json.loads(env.get("GG_PATH_MAP", "") or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(mapping, dict):
+        return {}
+    return dict((k, v) for k, v in mapping.items() if isinstance(k, str) and isinstance(v, str) and k != "/")
+
+
+def _localise(path, mapping):
+    """A resource path made local the way the local core rewrites environment values (once)."""
+    if any(path == local or path.startswith(local.rstrip("/") + "/") for local in mapping.values()):
+        return path
+    for dest in sorted(mapping, key=len, reverse=True):
+        if path == dest or path.startswith(dest.rstrip("/") + "/"):
+            return mapping[dest] + path[len(dest):]
+    return path
+
+
+def read_dirs(env):
+    """FRAME_DIR (default the camera's) and every READ_DIRS entry: absolute, normalised folders."""
+    frame_dir = env.get("FRAME_DIR", "").strip() or DEFAULT_FRAME_DIR
+    extra = [p.strip() for p in env.get("READ_DIRS", "").split(",") if p.strip()]
+    mapping = _path_map(env)
+    folders = []
+    for name, path in [("FRAME_DIR", frame_dir)] + [("READ_DIRS", p) for p in extra]:
+        if not path.startswith("/") or "\x00" in path:
+            raise ConfigError("{} entry {!r} must be an absolute folder".format(name, path))
+        path = "/" + os.path.normpath(_localise(path, mapping)).lstrip("/")
+        if path not in folders:
+            folders.append(path)
+    return tuple(folders)
 
 
 class Settings(object):
@@ -89,4 +127,5 @@ class Settings(object):
             pipeline_queue=_number(env, "PIPELINE_QUEUE", 1, int, 1),
             cpu_threads=_number(env, "CPU_THREADS", 0, int, 0),
             gpu_device_file=env.get("GPU_DEVICE_FILE", "").strip() or "/dev/nvidia0",
+            read_dirs=read_dirs(env),
         )

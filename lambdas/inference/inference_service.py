@@ -19,6 +19,7 @@ from feedback import FeedbackStore
 import pipeline as pipeline_mod
 from pipeline import Pipeline
 from publisher import Publisher
+from refusals import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class InferenceService(object):
         self.backend = backends.load_backend(self.info, settings)
         log.info("inference device: %s (%s); model %s from %s", self.backend.device.upper(),
                  self.backend.device_reason, self.info.prefix, self.info.folder)
+        log.info("frame files are read only from: %s (FRAME_DIR, READ_DIRS)", ", ".join(settings.read_dirs))
         self.model = self.info.identity()
         self.model["device"] = self.backend.device
         shape = self.info.input_shape or self._shape_from_backend()
@@ -72,17 +74,20 @@ class InferenceService(object):
         self.publisher.submit(topic, message)
         return time.perf_counter() - start
 
-    def _error_message(self, event, reason, kind):
+    def _error_message(self, event, text, kind, reason=None):
         self.errors += 1
-        message = {"error": reason, "kind": kind, "timestamp": self.clock(), "model": self.model}
+        message = {"error": text, "kind": kind, "timestamp": self.clock(), "model": self.model}
+        if reason:
+            message["reason"] = reason
         message.update(inference_events.echo_fields(event))
-        if isinstance(event, dict) and isinstance(event.get("filepath"), str):
-            message["filepath"] = event["filepath"]
-        log.warning("event rejected (%s): %s", kind, reason)
+        filepath = inference_events.echo_filepath(event)
+        if filepath is not None:
+            message["filepath"] = filepath
+        log.warning("event rejected (%s): %s", kind, text)
         return message
 
-    def error(self, event, reason, kind):
-        message = self._error_message(event, reason, kind)
+    def error(self, event, text, kind, reason=None):
+        message = self._error_message(event, text, kind, reason)
         self.publish(self.settings.error_topic, message)
         return message
 
@@ -118,7 +123,7 @@ class InferenceService(object):
         try:
             s = self.settings
             t0 = time.perf_counter()
-            job.request = inference_events.parse(event, s.max_image_bytes, s.max_frame_age_s)
+            job.request = inference_events.parse(event, s.max_image_bytes, s.read_dirs, s.max_frame_age_s)
             image = imaging.decode(job.request.data, s.max_image_bytes, s.max_image_pixels,
                                    self.input_hw, s.decode_reduced)
             t1 = time.perf_counter()
@@ -142,9 +147,8 @@ class InferenceService(object):
             if job.exception is not None:
                 raise job.exception
             return self._infer(job)
-        except (inference_events.EventError, imaging.ImageError) as err:
-            kind = "bad_event" if isinstance(err, inference_events.EventError) else "bad_image"
-            return self.error(job.event, str(err), kind)
+        except Refusal as err:
+            return self.error(job.event, str(err), err.kind, err.reason)
         except MemoryError:
             return self.error(job.event, "out of memory while serving this event", "internal")
         except Exception as err:

@@ -133,3 +133,22 @@ def test_bad_settings_are_reported_and_the_container_stays_up(load_lambda, tmp_p
     answer = camera.function_handler({}, None)
     assert answer["kind"] == "setup" and "CAPTURE_FPS" in answer["error"]
     assert [m["kind"] for m in payloads(ipc, STATUS)] == ["setup", "setup"]
+
+
+def test_hostile_events_never_raise_and_bad_ids_are_refused(load_lambda, tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "img.png"), np.full((30, 40, 3), 90, np.uint8))
+    camera, ipc = load_lambda("camera", **camera_env(tmp_path, str(folder), AUTOSTART="off"))
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    assert camera.function_handler({"frame_id": [1], "error": "x"}, None) == {"ack": None, "freed": False}
+    assert camera.function_handler({"frame_id": True, "prediction": []}, None) == {"ack": None, "freed": False}
+    refused = camera.function_handler({"id": deep}, None)
+    assert refused["kind"] == "bad_event" and "'id' must be" in refused["error"]
+    assert camera.function_handler({"id": "x" * 1000}, None)["kind"] == "bad_event"
+    assert payloads(ipc, FRAMES) == []                       # nothing captured for a refused request
+    for event in (b'{"id": ' + b"[" * 100000 + b"]" * 100000 + b"}", b"\xff\xfe", "[" * 100000):
+        reference = camera.function_handler(event, None)      # not a request the camera knows: capture now
+        assert reference["reason"] == "on_demand" and "id" not in reference

@@ -40,7 +40,8 @@ def test_classifier_prediction_equals_direct_forward(load_lambda, classifier_dir
     path = str(tmp_path / "frame.jpg")
     with open(path, "wb") as f:
         f.write(lambda_models.jpeg(48, 40, seed=3))
-    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR)
+    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
+                               FRAME_DIR=str(tmp_path))
 
     returned = handler.function_handler({"filepath": path, "id": "req-1"}, None)
 
@@ -64,7 +65,7 @@ def test_detector_prediction_equals_direct_forward(load_lambda, detector_dir, tm
     with open(path, "wb") as f:
         f.write(lambda_models.jpeg(512, 512, seed=5))
     handler, ipc = load_lambda("inference", MODEL_PATH=detector_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
-                               SCORE_THRESHOLD="0.4")
+                               SCORE_THRESHOLD="0.4", READ_DIRS=str(tmp_path))
 
     returned = handler.function_handler({"filepath": path}, None)
 
@@ -93,14 +94,14 @@ def test_dlr_model_served_by_real_libdlr(load_lambda, dlr_dir):
 
 def test_every_bad_event_is_reported_and_the_next_is_served(load_lambda, classifier_dir, tmp_path):
     handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
-                               MAX_IMAGE_BYTES="200000")
+                               MAX_IMAGE_BYTES="200000", FRAME_DIR=str(tmp_path))
     good = lambda_models.jpeg(64, 48)
     not_image = tmp_path / "notes.txt"
     not_image.write_text("hello")
     bad_events = [
-        ({"filepath": "/frames/missing.jpg", "id": 1}, "No such file"),
+        ({"filepath": str(tmp_path / "missing.jpg"), "id": 1}, "not_found: no such file"),
         ({"filepath": str(not_image), "id": 2}, "not a JPEG or PNG"),
-        (good[:len(good) // 2], "truncated JPEG"),
+        (good[:len(good) // 2], "truncated: JPEG ends before its EOI marker"),
         (b"\xff\xd8\xff" + b"\x00" * 300000, "MAX_IMAGE_BYTES"),
         (3.14, "unsupported event type float"),
         ({"image": "not base64!"}, "not valid base64"),

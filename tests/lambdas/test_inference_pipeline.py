@@ -40,7 +40,8 @@ def frames(tmp_path, count):
 
 def test_pipelined_results_equal_synchronous_ones(load_lambda, classifier_dir, tmp_path):
     events = frames(tmp_path, 12)
-    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR)
+    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
+                               FRAME_DIR=str(tmp_path))
     assert handler.service.pipeline is not None          # PIPELINE=on is the default
     for event in events:
         assert handler.function_handler(dict(event), routed()) is None     # Event invoke: nothing to return
@@ -64,8 +65,10 @@ def test_pipelined_results_equal_synchronous_ones(load_lambda, classifier_dir, t
 def test_a_bad_event_in_the_pipeline_gets_its_error_in_order_and_the_next_is_served(
         load_lambda, classifier_dir, tmp_path):
     good = frames(tmp_path, 3)
-    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR)
-    sequence = [good[0], {"filepath": "/frames/missing.jpg", "frame_id": 101}, good[1],
+    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
+                               FRAME_DIR=str(tmp_path))
+    missing = str(tmp_path / "missing.jpg")
+    sequence = [good[0], {"filepath": missing, "frame_id": 101}, good[1],
                 lambda_models.jpeg(64, 48)[:300], {"image": "not base64!", "frame_id": 103}, good[2]]
     for event in sequence:
         assert handler.function_handler(event, routed()) is None
@@ -73,16 +76,17 @@ def test_a_bad_event_in_the_pipeline_gets_its_error_in_order_and_the_next_is_ser
     messages = payloads(ipc)
     assert [t for t, _ in messages] == [OUT, ERR, OUT, ERR, ERR, OUT]
     assert [m.get("frame_id") for _, m in messages] == [0, 101, 1, None, 103, 2]
-    assert "No such file" in messages[1][1]["error"] and messages[1][1]["kind"] == "bad_event"
-    assert messages[1][1]["filepath"] == "/frames/missing.jpg"
-    assert "truncated JPEG" in messages[3][1]["error"] and messages[3][1]["kind"] == "bad_image"
+    assert (messages[1][1]["kind"], messages[1][1]["reason"]) == ("bad_event", "not_found")
+    assert messages[1][1]["filepath"] == missing
+    assert (messages[3][1]["kind"], messages[3][1]["reason"]) == ("bad_image", "truncated")
     assert "not valid base64" in messages[4][1]["error"]
     assert all("prediction" in m for t, m in messages if t == OUT)
 
 
 def test_a_failing_forward_in_the_pipeline_is_reported_and_the_worker_goes_on(load_lambda, classifier_dir, tmp_path):
     events = frames(tmp_path, 3)
-    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR)
+    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
+                               FRAME_DIR=str(tmp_path))
     service = handler.service
     forward = service.backend.forward
     calls = []
@@ -106,7 +110,7 @@ def test_a_failing_forward_in_the_pipeline_is_reported_and_the_worker_goes_on(lo
 def test_a_slow_forward_blocks_the_handler_instead_of_growing_a_queue(load_lambda, classifier_dir, tmp_path):
     events = frames(tmp_path, 8)
     handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
-                               PIPELINE_QUEUE="1")
+                               PIPELINE_QUEUE="1", FRAME_DIR=str(tmp_path))
     service = handler.service
     forward = service.backend.forward
     gate = threading.Event()
@@ -142,7 +146,8 @@ def test_a_slow_forward_blocks_the_handler_instead_of_growing_a_queue(load_lambd
 
 def test_a_direct_invoke_returns_its_result_after_the_pipelined_ones(load_lambda, classifier_dir, tmp_path):
     events = frames(tmp_path, 5)
-    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR)
+    handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
+                               FRAME_DIR=str(tmp_path))
     for event in events[:4]:
         handler.function_handler(event, routed())
     returned = handler.function_handler(events[4], direct())
@@ -158,7 +163,7 @@ def test_a_direct_invoke_returns_its_result_after_the_pipelined_ones(load_lambda
 def test_pipeline_off_serves_routed_events_synchronously(load_lambda, classifier_dir, tmp_path):
     events = frames(tmp_path, 2)
     handler, ipc = load_lambda("inference", MODEL_PATH=classifier_dir, OUTPUT_TOPIC=OUT, ERROR_TOPIC=ERR,
-                               PIPELINE="off")
+                               PIPELINE="off", FRAME_DIR=str(tmp_path))
     assert handler.service.pipeline is None
     returned = handler.function_handler(events[0], routed())
     assert returned["frame_id"] == 0 and "prediction" in returned

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import feedback
+import image_checks
 import imaging
 import inference_config
 import inference_events
@@ -63,8 +64,8 @@ def test_bad_environment_values_are_named():
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
     (b"GIF89a....", "not a JPEG or PNG"),
-    (lambda_models.jpeg(64, 48)[:-200], "truncated JPEG"),
-    (b"\xff\xd8\xff\xe0" + b"\x00" * 40, "no image size"),
+    (lambda_models.jpeg(64, 48)[:-200], "truncated: JPEG ends before its EOI"),
+    (b"\xff\xd8\xff\xe0" + b"\x00" * 40, "damaged: JPEG has a header segment with an invalid length"),
 ])
 def test_image_checks(data, message):
     with pytest.raises(imaging.ImageError, match=message):
@@ -73,7 +74,7 @@ def test_image_checks(data, message):
 
 def test_image_limits_apply_before_decoding():
     data = lambda_models.jpeg(640, 480)
-    assert imaging.jpeg_size(data) == (640, 480)
+    assert image_checks.jpeg_size(data) == (640, 480)
     with pytest.raises(imaging.ImageError, match="MAX_IMAGE_BYTES"):
         imaging.decode(data, len(data) - 1, 10 ** 9)
     with pytest.raises(imaging.ImageError, match="640x480 = 307200 pixels"):
@@ -85,7 +86,7 @@ def test_png_is_accepted_and_truncated_png_rejected():
     ok, png = cv2.imencode(".png", np.full((20, 30, 3), 200, np.uint8))
     png = png.tobytes()
     assert imaging.decode(png, 10 ** 6, 10 ** 6).shape == (20, 30, 3)
-    with pytest.raises(imaging.ImageError, match="truncated PNG"):
+    with pytest.raises(imaging.ImageError, match="truncated: PNG ends before its IEND"):
         imaging.decode(png[:-12], 10 ** 6, 10 ** 6)
 
 
@@ -111,36 +112,36 @@ def test_events_in_every_accepted_form(tmp_path):
     data = lambda_models.jpeg(32, 32)
     path = tmp_path / "f.jpg"
     path.write_bytes(data)
-    by_path = inference_events.parse({"filepath": str(path), "id": 7, "frame_id": 3, "source_frame": 0}, 10 ** 6)
+    by_path = inference_events.parse({"filepath": str(path), "id": 7, "frame_id": 3, "source_frame": 0}, 10 ** 6,
+                                     (str(tmp_path),))
     assert (by_path.data, by_path.filepath, by_path.echo) == (data, str(path),
                                                               {"id": 7, "frame_id": 3, "source_frame": 0})
     inline = inference_events.parse({"image": base64.b64encode(data).decode()}, 10 ** 6)
     assert inline.data == data
     assert inference_events.parse(data, 10 ** 6).data == data
-    as_json_bytes = inference_events.parse(json.dumps({"filepath": str(path)}).encode(), 10 ** 6)
+    as_json_bytes = inference_events.parse(json.dumps({"filepath": str(path)}).encode(), 10 ** 6, (str(tmp_path),))
     assert as_json_bytes.filepath == str(path)
 
 
 @pytest.mark.parametrize("event, message", [
-    ({"filepath": "/no/such/frame.jpg"}, "No such file"),
-    ({"image": "***"}, "not valid base64"),
-    ({"camera": 1}, "neither 'filepath' nor 'image'"),
-    (42, "unsupported event type int"),
-    ("hello", "not JSON"),
-    ({"filepath": "/", "id": 1}, "not a regular file"),
+    ({"filepath": "/no/such/frame.jpg"}, "not_found: no such file"),
+    ({"camera": 1}, "no_image: the event has neither 'filepath' nor 'image'"),
+    (42, "bad_type: unsupported event type int"),
+    ("hello", "bad_json: the string event is not valid JSON"),
+    ({"filepath": "/no", "id": 1}, "not_a_file: the path names a read folder"),
 ])
 def test_bad_events_raise_event_error(event, message):
     with pytest.raises(inference_events.EventError, match=message):
-        inference_events.parse(event, 10 ** 6)
+        inference_events.parse(event, 10 ** 6, ("/no",))
 
 
 def test_stale_frames_are_refused_when_max_age_set(tmp_path):
     path = tmp_path / "f.jpg"
     path.write_bytes(lambda_models.jpeg(8, 8))
     event = {"filepath": str(path), "captured_at": 100.0}
-    with pytest.raises(inference_events.EventError, match="stale frame"):
-        inference_events.parse(event, 10 ** 6, max_frame_age_s=2.0, now=103.0)
-    assert inference_events.parse(event, 10 ** 6, max_frame_age_s=2.0, now=101.0).filepath == str(path)
+    with pytest.raises(inference_events.EventError, match="stale: frame captured 3.00s ago"):
+        inference_events.parse(event, 10 ** 6, (str(tmp_path),), max_frame_age_s=2.0, now=103.0)
+    assert inference_events.parse(event, 10 ** 6, (str(tmp_path),), max_frame_age_s=2.0, now=101.0).filepath == str(path)
 
 
 def test_classification_postprocess_top_k_and_softmax_of_logits():
