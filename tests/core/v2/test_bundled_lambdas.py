@@ -40,7 +40,7 @@ def test_camera_and_inference_serve_the_model_component_and_a_retrained_one(devi
     lambda_component(device.cloud, "com.example.Inference", "1.0.0", folder=os.path.join(ROOT, "lambdas", "inference"),
                      handler="inference.function_handler", function="inference", timeout=30, deps=model_dep,
                      env={"MODEL_PATH": "{com.example.Classifier:artifacts:decompressedPath}/classifier",
-                          "OUTPUT_TOPIC": OUT, "PUBLISH_QUEUE": "0"})
+                          "OUTPUT_TOPIC": OUT, "PUBLISH_QUEUE": "0", "FRAME_DIR": str(tmp_path / "frames")})
     lambda_component(device.cloud, "com.example.Camera", "1.0.0", folder=os.path.join(ROOT, "lambdas", "camera"),
                      handler="camera.function_handler", function="camera",
                      env={"CAMERA_SOURCE": str(images), "FRAME_DIR": str(tmp_path / "frames"), "FRAME_TOPIC": FRAMES,
