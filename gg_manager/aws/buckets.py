@@ -6,7 +6,7 @@ MISSING = ("404", "NoSuchBucket", "NotFound")
 
 def create_managed_bucket(ctx, bucket):
     """Create `bucket` in the context's region (tolerating a concurrent creator) and tag it as gg's."""
-    from gg_manager.reconcile import names
+    from gg_manager.resources import names
     s3 = ctx.client("s3")
     kwargs = {"Bucket": bucket}
     if ctx.region != "us-east-1":

@@ -1,23 +1,29 @@
 """`gg plan`, `gg apply`, `gg create`, `gg update`: show and apply the difference."""
 import sys
 
-from gg_manager.commands.common import (add_common_options, add_lock_options, compute_plan, context,
-                                        load_valid_spec)
+from gg_manager import workflow
+from gg_manager.commands.common import add_common_options, add_lock_options, context, load_valid
 from gg_manager.errors import GGError
-from gg_manager.reconcile.plan import Plan, render_json, render_markdown, render_text
-
-RENDER = {"text": render_text, "markdown": render_markdown, "json": render_json}
+from gg_manager.plan import saved as saved_plans
+from gg_manager.plan.render import RENDERERS
 
 
 def register(sub):
-    p = sub.add_parser("plan", help="show what apply would change",
-                       description="Read AWS (read-only) and print the difference to the spec.",
+    p = sub.add_parser("plan", help="show what apply (or, with --destroy, remove) would change",
+                       description="Read AWS (read-only) and print the difference to the spec: every change "
+                                   "with the AWS calls that carry it out.",
                        epilog="Example: gg plan --format markdown --detailed-exitcode --out plan.json")
     add_common_options(p)
-    p.add_argument("--format", choices=sorted(RENDER), default="text")
+    p.add_argument("--format", choices=sorted(RENDERERS), default="text")
     p.add_argument("--detailed-exitcode", action="store_true",
                    help="exit 0 when nothing would change, 2 when something would, 1 on error")
     p.add_argument("--out", metavar="FILE", help="save the plan; `gg apply FILE` runs exactly it")
+    p.add_argument("--deploy", action="store_true",
+                   help="plan the deployments `gg apply --deploy` would start too")
+    p.add_argument("--destroy", action="store_true", help="show what `gg remove` would delete")
+    p.add_argument("--purge-local", action="store_true", help="with --destroy: as `gg remove --purge-local`")
+    p.add_argument("--all", action="store_true", dest="everything",
+                   help="with --destroy: as `gg remove --all`")
     p.set_defaults(func=run_plan)
     for name, help_text, mode in (
             ("apply", "make AWS match the spec (create or update)", None),
@@ -31,18 +37,23 @@ def register(sub):
             p.add_argument("plan_file", nargs="?", metavar="PLAN",
                            help="a plan saved by `gg plan --out`; refused if AWS or the spec changed since")
         add_lock_options(p)
-        p.add_argument("--deploy", action="store_true", help="deploy the changed groups and wait")
+        p.add_argument("--deploy", action="store_true",
+                       help="deploy every group whose latest version is not running (changed, never deployed, "
+                            "or whose last deployment failed) and wait")
         p.add_argument("--timeout", type=int, default=300, help="deployment wait, seconds")
         p.set_defaults(func=run_apply, mode=mode)
 
 
 def run_plan(args):
-    spec = load_valid_spec(args)
+    spec, only, sensitive = load_valid(args)
     ctx = context(args)
-    _, _, plan = compute_plan(ctx, spec)
-    print(RENDER[args.format](plan))
+    if args.destroy:
+        plan = workflow.destroy_plan(ctx, spec, only, args.purge_local, args.everything)
+    else:
+        plan = workflow.plan(ctx, spec, only, args.deploy).plan
+    print(RENDERERS[args.format](plan, sensitive))
     if args.out:
-        plan.save(args.out)
+        saved_plans.save(plan, args.out, sensitive)
         print("saved plan to %s" % args.out, file=sys.stderr)
     if args.detailed_exitcode and not plan.empty:
         return 2
@@ -50,65 +61,18 @@ def run_plan(args):
 
 
 def run_apply(args):
-    """Plan without a lock (a no-op apply writes nothing, not even a lock); when there is work,
-    take the groups' locks, plan again under them, and execute that plan."""
-    from gg_manager.locking import held_locks
-    spec = load_valid_spec(args)
+    spec, only, sensitive = load_valid(args)
     ctx = context(args)
-    desired, actual, plan = compute_plan(ctx, spec)
-    _check_mode(args.mode, actual)
-    saved = Plan.load(args.plan_file) if getattr(args, "plan_file", None) else None
-    if saved:
-        _check_saved(saved, plan, args.plan_file)
-    if plan.empty:
-        print(render_text(plan))
-        _write_configs(ctx, desired)
-        return _maybe_deploy(args, ctx, plan)
-    with held_locks(ctx, [g.name for g in spec.groups], "gg apply", args.lock_timeout, out=sys.stdout):
-        desired, actual, locked_plan = compute_plan(ctx, spec)
-        if saved:
-            _check_saved(saved, locked_plan, args.plan_file)
-            locked_plan = saved
-        elif locked_plan.fingerprint != plan.fingerprint:
-            print("AWS changed while waiting for the lock; planned again.")
-        plan = locked_plan
-        print(render_text(plan))
-        if not plan.empty:
-            print("")
-            from gg_manager.reconcile.execute import execute
-            execute(ctx, plan)
-        _write_configs(ctx, desired)
-        if not plan.empty:
-            print("Apply complete.%s" % (" Deploy with `gg deploy`." if plan.deploy_needed and not args.deploy
-                                         else ""))
-    return _maybe_deploy(args, ctx, plan)
-
-
-def _check_saved(saved, plan, path):
-    if saved.fingerprint != plan.fingerprint:
-        raise GGError("AWS changed since %s was made; run `gg plan` again" % path)
-    if [vars(s) for s in saved.steps] != [vars(s) for s in plan.steps] or saved.digests != plan.digests:
-        raise GGError("the spec or the code it packages changed since %s was made; "
-                      "run `gg plan` again" % path)
-
-
-def _write_configs(ctx, desired):
-    from gg_manager.reconcile.core_files import write_core_configs
-    from gg_manager.reconcile.discover import iot_data_endpoint
-    write_core_configs(ctx, desired, iot_data_endpoint(ctx), sys.stdout)
-
-
-def _maybe_deploy(args, ctx, plan):
-    if args.deploy and plan.deploy_needed:
-        from gg_manager.commands.deploy import deploy_and_report
-        return deploy_and_report(ctx, plan.deploy_needed, args.timeout, lock_timeout=args.lock_timeout)
+    plan_file = getattr(args, "plan_file", None)
+    saved = saved_plans.load(plan_file) if plan_file else None
+    if saved is not None and saved.get("mode") != "apply":
+        raise GGError("%s is a %s plan; run it with `gg remove`" % (plan_file, saved.get("mode")))
+    result = workflow.apply(ctx, spec, only, args.deploy, saved, plan_file or "", args.mode, args.lock_timeout,
+                            args.timeout, sensitive, sys.stdout)
+    if args.deploy and result.deployments:
+        bad = [r for r in result.deployments if not r.ok]
+        if bad:
+            raise GGError("deployment did not succeed for %s" % ", ".join(
+                "%s (%s%s)" % (r.group, r.status, ": " + r.error if r.error else "") for r in bad))
+        print("Deployed %d group%s." % (len(result.deployments), "" if len(result.deployments) == 1 else "s"))
     return 0
-
-
-def _check_mode(mode, actual):
-    existing = sorted(n for n, g in actual.groups.items() if g.group)
-    absent = sorted(n for n, g in actual.groups.items() if not g.group)
-    if mode == "create" and existing:
-        raise GGError("already created: group %s; use `gg update` or `gg apply`" % ", ".join(existing))
-    if mode == "update" and absent:
-        raise GGError("not created yet: group %s; use `gg create` or `gg apply`" % ", ".join(absent))

@@ -11,7 +11,7 @@ The policy names no region, so one role serves every region the account rolls ou
 import json
 
 from gg_manager.aws.session import error_code
-from gg_manager.reconcile import names
+from gg_manager.resources import names
 
 ROLE_NAME = "gg-bulk-deploy"
 POLICY_NAME = "gg-bulk-deploy"

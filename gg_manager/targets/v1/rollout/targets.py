@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gg_manager.aws.session import MAX_WORKERS, paginate
 from gg_manager.errors import GGError
-from gg_manager.reconcile.deploy import find_groups
+from gg_manager.targets.v1.deploy import find_groups
 
 _VERSION = re.compile(r"/groups/([^/]+)/versions/([^/]+)$")
 DEPLOY_TYPES = ("NewDeployment", "Redeployment")

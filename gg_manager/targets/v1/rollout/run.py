@@ -11,9 +11,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import List
 
-from gg_manager.rollout.bulk import IN_FLIGHT, Bulk, ensure_bucket
-from gg_manager.rollout.role import ensure_role
-from gg_manager.rollout.waves import split
+from gg_manager.targets.v1.rollout.bulk import IN_FLIGHT, Bulk, ensure_bucket
+from gg_manager.targets.v1.rollout.role import ensure_role
+from gg_manager.targets.v1.rollout.waves import split
 
 
 @dataclass

@@ -2,6 +2,7 @@
 import hashlib
 import json
 
+from gg_manager.plan.model import Text
 from gg_manager.provision.policies import canonical_policy
 
 
@@ -68,19 +69,58 @@ def _entries(value):
 
 
 def substitute(value, mapping):
-    """Replace placeholder strings (e.g. ${group_id}) wherever they occur, once known."""
+    """Replace placeholder strings (e.g. ${group_id}) wherever they occur, by their value once
+    known, or by a Ref (a Text inside a longer string) to the step that will produce it."""
     if isinstance(value, dict):
         return {k: substitute(v, mapping) for k, v in value.items()}
     if isinstance(value, list):
         return [substitute(v, mapping) for v in value]
-    if isinstance(value, str):
-        for key, real in mapping.items():
-            if real and key in value:
-                value = value.replace(key, real)
-    return value
+    if not isinstance(value, str):
+        return value
+    parts = [value]
+    for key, real in mapping.items():
+        if real is None:
+            continue
+        split = []
+        for part in parts:
+            if not isinstance(part, str) or key not in part:
+                split.append(part)
+                continue
+            pieces = part.split(key)
+            for i, piece in enumerate(pieces):
+                if i:
+                    split.append(real)
+                split.append(piece)
+        parts = split
+    parts = _join_strings(p for p in parts if p != "")
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return Text(tuple(parts))
+
+
+def _join_strings(parts):
+    out = []
+    for part in parts:
+        if out and isinstance(part, str) and isinstance(out[-1], str):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
 
 
 def content_hash(value) -> str:
     """A short stable digest of an API-shaped value, order-insensitive like `same`."""
     text = json.dumps(normalize(value), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def policy_document(doc):
+    """A policy document as AWS returns it (a dict, JSON text, or URL-encoded JSON text) -> dict."""
+    if doc is None:
+        return None
+    if isinstance(doc, str):
+        from urllib.parse import unquote
+        return json.loads(unquote(doc) if doc.startswith("%7B") else doc)
+    return doc

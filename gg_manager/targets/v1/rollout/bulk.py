@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from gg_manager.aws.buckets import ensure_managed_bucket
 from gg_manager.aws.session import error_code, paginate
-from gg_manager.reconcile import names
-from gg_manager.rollout.role import INPUT_PREFIX
+from gg_manager.resources import names
+from gg_manager.targets.v1.rollout.role import INPUT_PREFIX
 
 FINISHED = ("Completed", "Stopped", "Failed")
 IN_FLIGHT = ("Building", "InProgress")
