@@ -100,8 +100,11 @@ def local_certificate(ctx, certs_dir, core) -> Optional[FoundCertificate]:
     return None
 
 
-def certificates_for_key(ctx, certs_dir, core, index: CertificateIndex) -> List[dict]:
-    """IoT's certificate descriptions issued for the local key (found by its public key)."""
+def certificates_for_key(ctx, certs_dir, core, index: CertificateIndex, unattached=False) -> List[dict]:
+    """IoT's descriptions of the certificates issued for the local key since it was written: those
+    certifying its public key, and with `unattached`, also those issued for the key's CSR (subject
+    CN = the core) that are attached to no thing and no policy (an issuer that does not echo the
+    public key, as the sandbox, leaves only that to go by)."""
     paths = certs.core_cert_paths(certs_dir, core)
     try:
         key = paths.key.read_bytes()
@@ -110,11 +113,26 @@ def certificates_for_key(ctx, certs_dir, core, index: CertificateIndex) -> List[
         return []
     found = []
     for item in index.since(written):
-        desc = missing(read, ctx, "iot:DescribeCertificate", certificateId=item["certificateId"])
-        pem = ((desc or {}).get("certificateDescription") or {}).get("certificatePem")
-        if pem and certs.cert_matches_key(pem.encode(), key):
-            found.append(desc["certificateDescription"])
+        desc = (missing(read, ctx, "iot:DescribeCertificate", certificateId=item["certificateId"]) or {}).get(
+            "certificateDescription") or {}
+        pem = (desc.get("certificatePem") or "").encode()
+        if not pem:
+            continue
+        if certs.cert_matches_key(pem, key) or (unattached and _subject(pem) == core and _unattached(ctx, desc)):
+            found.append(desc)
     return found
+
+
+def _subject(pem):
+    names_ = x509.load_pem_x509_certificate(pem).subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return names_[0].value if names_ else None
+
+
+def _unattached(ctx, desc):
+    arn = desc["certificateArn"]
+    things = read(ctx, "iot:ListPrincipalThings", principal=arn).get("things", [])
+    policies = read(ctx, "iot:ListAttachedPolicies", target=arn).get("policies", [])
+    return not things and not policies
 
 
 def find_certificate(ctx, device: DesiredCoreDevice, index) -> Optional[FoundCertificate]:

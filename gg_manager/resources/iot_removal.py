@@ -54,7 +54,7 @@ def discover_for_removal(ctx, thing, policy_name, certs_dir, index, known_certs=
     local = local_certificate(ctx, certs_dir, thing)
     if local:
         candidates.add(local.arn)
-    candidates.update(d["certificateArn"] for d in certificates_for_key(ctx, certs_dir, thing, index))
+    candidates.update(d["certificateArn"] for d in certificates_for_key(ctx, certs_dir, thing, index, True))
     for arn in sorted(candidates):
         cert = missing(read, ctx, "iot:DescribeCertificate", certificateId=cert_id(arn))
         if not cert:

@@ -29,28 +29,30 @@ def roles_in_use(ctx):
 
 def plan_function_removals(ctx, candidates, used_elsewhere, reason=""):
     """(removals, notes) for Lambda names gg would delete; `used_elsewhere`: {name: [users]}."""
-    removals, notes, kept = [], [], []
+    removals, notes, staying = [], [], []
     for name in sorted(candidates):
         fn = missing(read, ctx, "lambda:GetFunction", FunctionName=name)
-        if not fn:
+        if not fn:                   # gone already (an interrupted run): its role may be left
+            staying.append(name)
             continue
         if not names.is_managed(fn.get("Tags")):
             notes.append(Note("lambda", name, "not made by gg"))
-            kept.append(name)
+            staying.append(name)
         elif used_elsewhere.get(name):
             notes.append(Note("lambda", name, "still used by %s" % ", ".join(sorted(used_elsewhere[name]))))
-            kept.append(name)
+            staying.append(name)
         else:
             removals.append(FunctionRemoval(name, True, None, reason))
-    if removals or kept:
-        _add_roles(ctx, removals, kept, notes)
+    if removals or staying:
+        _add_roles(ctx, removals, staying, notes)
     return removals, notes
 
 
-def _add_roles(ctx, removals, kept, notes):
+def _add_roles(ctx, removals, staying, notes):
+    """Each Lambda's gg execution role goes too, unless a Lambda that stays uses it."""
     using = roles_in_use(ctx)
     going = {r.name for r in removals}
-    for name in sorted({r.name for r in removals} | set(kept)):
+    for name in sorted({r.name for r in removals} | set(staying)):
         role_name = names.function_role_name(name)
         role = discover_role(ctx, role_name, for_delete=True)
         if role is None or not role.managed:
