@@ -37,31 +37,26 @@ def describe(old, new, path=""):
     """Human lines for what differs between two API-shaped values."""
     old, new = normalize(old), normalize(new)
     if isinstance(old, dict) and isinstance(new, dict):
-        lines = []
-        for key in sorted(set(old) | set(new)):
-            sub = "%s.%s" % (path, key) if path else key
-            if key not in old:
-                lines.append("%s: (none) -> %s" % (sub, _short(new[key])))
-            elif key not in new:
-                lines.append("%s: %s -> (none)" % (sub, _short(old[key])))
-            elif old[key] != new[key]:
-                lines.extend(describe(old[key], new[key], sub))
-        return lines
+        return _describe_keyed(old, new, path, "%s.%s" if path else "%s%s")
     if _entries(old) and _entries(new):
-        by_old, by_new = {i["Id"]: i for i in old}, {i["Id"]: i for i in new}
-        lines = []
-        for key in sorted(set(by_old) | set(by_new), key=str):
-            sub = "%s[%s]" % (path, key)
-            if key not in by_old:
-                lines.append("%s: added" % sub)
-            elif key not in by_new:
-                lines.append("%s: removed" % sub)
-            elif by_old[key] != by_new[key]:
-                lines.extend(describe(by_old[key], by_new[key], sub))
-        return lines
+        return _describe_keyed({i["Id"]: i for i in old}, {i["Id"]: i for i in new}, path, "%s[%s]",
+                               added="%s: added", removed="%s: removed")
     if old != new:
         return ["%s: %s -> %s" % (path or "value", _short(old), _short(new))]
     return []
+
+
+def _describe_keyed(old, new, path, form, added=None, removed=None):
+    lines = []
+    for key in sorted(set(old) | set(new), key=str):
+        sub = form % (path, key)
+        if key not in old:
+            lines.append(added % sub if added else "%s: (none) -> %s" % (sub, _short(new[key])))
+        elif key not in new:
+            lines.append(removed % sub if removed else "%s: %s -> (none)" % (sub, _short(old[key])))
+        elif old[key] != new[key]:
+            lines.extend(describe(old[key], new[key], sub))
+    return lines
 
 
 def _entries(value):
@@ -79,25 +74,24 @@ def substitute(value, mapping):
         return value
     parts = [value]
     for key, real in mapping.items():
-        if real is None:
-            continue
-        split = []
-        for part in parts:
-            if not isinstance(part, str) or key not in part:
-                split.append(part)
-                continue
-            pieces = part.split(key)
-            for i, piece in enumerate(pieces):
-                if i:
-                    split.append(real)
-                split.append(piece)
-        parts = split
+        if real is not None:
+            parts = [piece for part in parts for piece in _split(part, key, real)]
     parts = _join_strings(p for p in parts if p != "")
     if not parts:
         return ""
-    if len(parts) == 1:
-        return parts[0]
-    return Text(tuple(parts))
+    return parts[0] if len(parts) == 1 else Text(tuple(parts))
+
+
+def _split(part, key, real):
+    """`part` with every `key` in it replaced by `real`, as a list of pieces."""
+    if not isinstance(part, str) or key not in part:
+        return [part]
+    pieces = []
+    for i, piece in enumerate(part.split(key)):
+        if i:
+            pieces.append(real)
+        pieces.append(piece)
+    return pieces
 
 
 def _join_strings(parts):

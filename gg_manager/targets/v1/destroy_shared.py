@@ -98,32 +98,16 @@ def _managed_object(ctx, bucket, key):
 
 
 def _infrastructure(ctx, buckets, gg_groups_left, everything, found):
+    """With --all and no gg group left in the region: the shared bucket(s), rollout role, lock table."""
     existing = [b for b in (discover_bucket(ctx, b) for b in buckets) if b and b.managed]
     role = discover_role(ctx, ROLLOUT_ROLE, for_delete=True)
     role = role if role and role.managed else None
     table = missing(read, ctx, "dynamodb:DescribeTable", TableName=LOCK_TABLE) is not None
-    shared = [("s3 bucket", b.name) for b in existing] + ([("iam role", ROLLOUT_ROLE)] if role else []) + \
-        ([("dynamodb table", LOCK_TABLE)] if table else [])
     if not everything or gg_groups_left:
-        why = ALL_HINT if not everything else "still used by %d gg group%s (%s)" % (
-            len(gg_groups_left), "" if len(gg_groups_left) == 1 else "s", ", ".join(gg_groups_left[:5]))
-        found.notes += [Note(kind, name, why) for kind, name in shared]
+        found.notes += _kept_shared(existing, role, table, gg_groups_left, everything)
         return
-    planned = {(b, k) for b, k, _ in found.objects}
     for bucket in existing:
-        others = []
-        for obj in _objects(ctx, bucket.name):
-            if (bucket.name, obj["Key"]) in planned:
-                continue
-            if _managed_object(ctx, bucket.name, obj["Key"]):
-                found.objects.append((bucket.name, obj["Key"], "gg's, in the shared bucket"))
-            else:
-                others.append(obj["Key"])
-        if others:
-            found.notes.append(Note("s3 bucket", bucket.name, "holds %d object%s gg did not upload" % (
-                len(others), "" if len(others) == 1 else "s")))
-        else:
-            found.buckets.append(bucket.name)
+        _empty_bucket(ctx, bucket.name, found)
     found.rollout_role = role
     if table:
         holders = _live_locks(ctx)
@@ -131,6 +115,37 @@ def _infrastructure(ctx, buckets, gg_groups_left, everything, found):
             found.notes.append(Note("dynamodb table", LOCK_TABLE, "a run holds a lock in it: %s" % holders[0]))
         else:
             found.lock_table = True
+
+
+def _kept_shared(buckets, role, table, gg_groups_left, everything):
+    shared = [("s3 bucket", b.name) for b in buckets]
+    if role:
+        shared.append(("iam role", ROLLOUT_ROLE))
+    if table:
+        shared.append(("dynamodb table", LOCK_TABLE))
+    why = ALL_HINT
+    if everything:
+        why = "still used by %d gg group%s (%s)" % (len(gg_groups_left), "" if len(gg_groups_left) == 1 else "s",
+                                                    ", ".join(gg_groups_left[:5]))
+    return [Note(kind, name, why) for kind, name in shared]
+
+
+def _empty_bucket(ctx, bucket, found):
+    """Every object gg put in the bucket goes, then the bucket, unless it holds something else."""
+    planned = {(b, k) for b, k, _ in found.objects}
+    others = []
+    for obj in _objects(ctx, bucket):
+        if (bucket, obj["Key"]) in planned:
+            continue
+        if _managed_object(ctx, bucket, obj["Key"]):
+            found.objects.append((bucket, obj["Key"], "gg's, in the shared bucket"))
+        else:
+            others.append(obj["Key"])
+    if others:
+        found.notes.append(Note("s3 bucket", bucket, "holds %d object%s gg did not upload" % (
+            len(others), "" if len(others) == 1 else "s")))
+    else:
+        found.buckets.append(bucket)
 
 
 def _live_locks(ctx):

@@ -10,7 +10,7 @@ distinct content in a fleet.
 import hashlib
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
@@ -106,7 +106,8 @@ class Listing:
 
 
 class Contents:
-    """Definition version contents, each distinct one read once (fleets share most of them)."""
+    """Definition version contents, each distinct one read once (fleets share most of them): the
+    first thread to ask reads, the others wait for its answer."""
 
     def __init__(self, ctx):
         self.ctx, self._memo, self._lock = ctx, {}, threading.Lock()
@@ -114,13 +115,17 @@ class Contents:
     def get(self, kind, definition_id, version, share_key=None):
         key = (kind.key,) + (share_key or (definition_id, version))
         with self._lock:
-            if key in self._memo:
-                return self._memo[key]
-        content = read(self.ctx, kind.get_version_op, **{kind.id_param: definition_id,
-                                                         kind.version_id_param: version}).get("Definition", {})
-        with self._lock:
-            self._memo[key] = content
-        return content
+            future = self._memo.get(key)
+            mine = future is None
+            if mine:
+                future = self._memo[key] = Future()
+        if mine:
+            try:
+                future.set_result(read(self.ctx, kind.get_version_op, **{
+                    kind.id_param: definition_id, kind.version_id_param: version}).get("Definition", {}))
+            except Exception as exc:
+                future.set_exception(exc)
+        return future.result()
 
 
 def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
@@ -130,18 +135,26 @@ def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
     shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy)
     with ThreadPoolExecutor(max_workers=pool_size) as pool:
         groups = {g.name: pool.submit(discover_group, shared, g, listing) for g in desired.groups}
-        functions = {n: pool.submit(discover_function, ctx, n, f.alias) for n, f in desired.functions.items()}
-        role_names = [f.role.name for f in desired.functions.values() if f.role]
-        roles = {n: pool.submit(discover_role, ctx, n, n + "-policy") for n in role_names}
-        models = {k: pool.submit(object_exists, ctx, m.bucket, m.key) for k, m in desired.models.items()}
-        buckets = {b: pool.submit(discover_bucket, ctx, b) for b in desired.buckets}
-        iot_host = pool.submit(iot_data_host, ctx)
-        actual = Actual({n: f.result() for n, f in groups.items()}, {n: f.result() for n, f in functions.items()},
-                        {n: f.result() for n, f in roles.items()}, {k: f.result() for k, f in models.items()},
-                        {b: f.result() for b, f in buckets.items()}, record=record,
-                        iot_host=iot_host.result())
+        actual = Actual({}, **_shared_reads(pool, ctx, desired), record=record)
+        actual.groups = {n: f.result() for n, f in groups.items()}
     actual.removed_functions, actual.notes = removed_functions(ctx, desired, actual, listing)
     return actual
+
+
+def _shared_reads(pool, ctx, desired):
+    """What the groups share (Lambdas, their roles, model objects, buckets, the data endpoint)."""
+    functions = {n: pool.submit(discover_function, ctx, n, f.alias) for n, f in desired.functions.items()}
+    roles = {f.role.name: pool.submit(discover_role, ctx, f.role.name, f.role.policy_name)
+             for f in desired.functions.values() if f.role}
+    models = {k: pool.submit(object_exists, ctx, m.bucket, m.key) for k, m in desired.models.items()}
+    buckets = {b: pool.submit(discover_bucket, ctx, b) for b in desired.buckets}
+    host = pool.submit(iot_data_host, ctx)
+    return {"functions": _results(functions), "roles": _results(roles), "models": _results(models),
+            "buckets": _results(buckets), "iot_host": host.result()}
+
+
+def _results(futures):
+    return {k: f.result() for k, f in futures.items()}
 
 
 def iot_data_host(ctx):

@@ -70,9 +70,8 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
     spec_dir = os.path.dirname(os.path.abspath(spec.file))
     files = config_files(spec, spec_dir)
     selected = [g for g in spec.groups if only is None or g.name in set(only)]
-    functions, models, groups = {}, {}, []
+    functions, models, groups, buckets = {}, {}, [], []
     record_bucket = names.default_artifact_bucket(ctx.account, ctx.region)
-    buckets = []
     for group in selected:
         if group.devices:
             raise GGError("group %s: Devices are accepted by `gg validate` but provisioning device things is "
@@ -80,21 +79,26 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
         for fn in group.functions:
             if fn.managed:
                 functions.setdefault(fn.name, desired_function(ctx, fn, zip_cache)).groups.append(group.name)
-        bucket = group.artifact_bucket or record_bucket
-        uris = {}
-        for model in group.models:
-            if isinstance(model.source, m.LocalModel):
-                wanted = desired_model(model.id, model.source.path, bucket)
-                models.setdefault(wanted.key, wanted)
-                uris[model.id] = wanted.uri
-                if bucket not in buckets:
-                    buckets.append(bucket)
+        uris = _local_models(group, group.artifact_bucket or record_bucket, models, buckets)
         groups.append(_desired_group(ctx, spec_dir, group, uris, files[group.name]))
     if record_bucket not in buckets:
         buckets.append(record_bucket)
     everyone = [g.name for g in spec.groups]
     return Desired(spec.file, ctx.account, ctx.region, groups, functions, models, buckets, record_bucket,
                    record_key(everyone), sorted(set(everyone) - {g.name for g in selected}))
+
+
+def _local_models(group, bucket, models, buckets):
+    """The group's local model folders as uploads (added to `models`); {model id: s3 URI}."""
+    uris = {}
+    for model in group.models:
+        if isinstance(model.source, m.LocalModel):
+            wanted = desired_model(model.id, model.source.path, bucket)
+            models.setdefault(wanted.key, wanted)
+            uris[model.id] = wanted.uri
+            if bucket not in buckets:
+                buckets.append(bucket)
+    return uris
 
 
 def _desired_group(ctx, spec_dir, group, model_uris, config_file):

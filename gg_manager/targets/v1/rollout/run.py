@@ -76,24 +76,12 @@ class Rollout:
 
     def run(self):
         started = self.clock()
-        self.report.skipped = [{"group": t.group, "reason": t.skipped} for t in self.targets if not t.version]
-        by_reason = {}
-        for item in self.report.skipped:
-            by_reason.setdefault(item["reason"], []).append(item["group"])
-        for reason, groups in sorted(by_reason.items()):
-            self.say("skipped %d group%s (%s): %s" % (len(groups), "" if len(groups) == 1 else "s", reason,
-                                                     ", ".join(groups)))
+        self._report_skipped()
         waves = self.waves()
         if not waves:
             self.say("nothing to %s" % ("roll back" if self.action == "rollback" else "roll out"))
             return self.report
-        sizes, total = [], 0
-        for wave in waves:
-            total += len(wave)
-            sizes.append(str(total))
-        self.say("%s of %d group%s in %d wave%s (cumulative %s), halting when more than %s fail" % (
-            self.action, total, "" if total == 1 else "s", len(waves), "" if len(waves) == 1 else "s",
-            ", ".join(sizes), self.limit))
+        self._announce(waves)
         bucket = ensure_bucket(self.ctx)
         role_arn = ensure_role(self.ctx, self.out)
         attempted = failed_before = 0
@@ -110,6 +98,24 @@ class Rollout:
                 break
         self.report.seconds = round(self.clock() - started, 3)
         return self.report
+
+    def _report_skipped(self):
+        self.report.skipped = [{"group": t.group, "reason": t.skipped} for t in self.targets if not t.version]
+        by_reason = {}
+        for item in self.report.skipped:
+            by_reason.setdefault(item["reason"], []).append(item["group"])
+        for reason, groups in sorted(by_reason.items()):
+            self.say("skipped %d group%s (%s): %s" % (len(groups), "" if len(groups) == 1 else "s", reason,
+                                                     ", ".join(groups)))
+
+    def _announce(self, waves):
+        sizes, total = [], 0
+        for wave in waves:
+            total += len(wave)
+            sizes.append(str(total))
+        self.say("%s of %d group%s in %d wave%s (cumulative %s), halting when more than %s fail" % (
+            self.action, total, "" if total == 1 else "s", len(waves), "" if len(waves) == 1 else "s",
+            ", ".join(sizes), self.limit))
 
     def stop_and_wait(self, bulk, polls=30):
         """Stop the bulk deployment and wait until AWS says it is over (Stopping is not): the
@@ -129,37 +135,44 @@ class Rollout:
         result.bulk_deployment_id = bulk.start()
         self.say("wave %d/%d: %d group%s, bulk deployment %s" % (
             number, count, len(wave), "" if len(wave) == 1 else "s", bulk.bulk_id))
-        shown, told, last_line = None, set(), 0.0
         try:
-            while True:
-                self.sleep(self.poll)
-                bulk.poll()
-                elapsed = self.clock() - started
-                for group, outcome in sorted(bulk.outcomes.items()):
-                    if outcome.status == "Failure" and group not in told:
-                        told.add(group)
-                        self.say("  group %s failed: %s" % (group, outcome.error or "(no details)"))
-                counts = bulk.counts()
-                line = "wave %d/%d: %d succeeded, %d failed, %d in progress" % (
-                    number, count, counts["Success"], counts["Failure"], counts["running"])
-                if line != shown or elapsed - last_line >= 30:
-                    self.say("%s (%ds, bulk %s)" % (line, elapsed, bulk.status))
-                    shown, last_line = line, elapsed
-                if bulk.settled():
-                    break
-                if elapsed > self.timeout:
-                    result.stopped = "timeout"
-                    self.stop_and_wait(bulk)
-                    break
-                if not result.stopped and self.limit.exceeded(failed_before + counts["Failure"], attempted):
-                    result.stopped = "failures"
-                    self.say("wave %d/%d: more than %s failed; stopping bulk deployment %s" % (
-                        number, count, self.limit, bulk.bulk_id))
-                    bulk.stop()
+            self._watch(bulk, result, "wave %d/%d" % (number, count), started, failed_before, attempted)
         finally:
             bulk.clean_up()
         result.bulk_status = bulk.status
         result.seconds = round(self.clock() - started, 3)
+        self._tally(wave, bulk, result)
+        return result
+
+    def _watch(self, bulk, result, name, started, failed_before, attempted):
+        """Poll until the wave settles, times out (stopped) or passes the failure limit (stopped)."""
+        shown, told, last_line = None, set(), 0.0
+        while True:
+            self.sleep(self.poll)
+            bulk.poll()
+            elapsed = self.clock() - started
+            for group, outcome in sorted(bulk.outcomes.items()):
+                if outcome.status == "Failure" and group not in told:
+                    told.add(group)
+                    self.say("  group %s failed: %s" % (group, outcome.error or "(no details)"))
+            counts = bulk.counts()
+            line = "%s: %d succeeded, %d failed, %d in progress" % (
+                name, counts["Success"], counts["Failure"], counts["running"])
+            if line != shown or elapsed - last_line >= 30:
+                self.say("%s (%ds, bulk %s)" % (line, elapsed, bulk.status))
+                shown, last_line = line, elapsed
+            if bulk.settled():
+                return
+            if elapsed > self.timeout:
+                result.stopped = "timeout"
+                self.stop_and_wait(bulk)
+                return
+            if not result.stopped and self.limit.exceeded(failed_before + counts["Failure"], attempted):
+                result.stopped = "failures"
+                self.say("%s: more than %s failed; stopping bulk deployment %s" % (name, self.limit, bulk.bulk_id))
+                bulk.stop()
+
+    def _tally(self, wave, bulk, result):
         for target in wave:
             outcome = bulk.outcomes[target.group]
             if outcome.status == "Success":
@@ -173,4 +186,3 @@ class Rollout:
                 why = "no deployment was created (bulk deployment %s%s)" % (
                     bulk.status or "?", ": " + bulk.error if bulk.error else "")
                 result.failed.append({"group": target.group, "error": why})
-        return result

@@ -11,6 +11,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Optional
 
+from gg_manager.targets.v1.kinds import version_ids
+
 log = logging.getLogger("gg.core.discover")
 
 
@@ -22,14 +24,6 @@ class Deployment:
     deployment_type: str
     created_at: str
     group_version_id: Optional[str]
-
-
-def version_ids(version_arn):
-    """(definition id, version id) from a definition version ARN .../<kind>/<id>/versions/<vid>."""
-    parts = version_arn.split("/")
-    if len(parts) < 4 or parts[-2] != "versions":
-        raise ValueError("not a definition version ARN: %s" % version_arn)
-    return parts[-3], parts[-1]
 
 
 def _pages(call, key, **kwargs):

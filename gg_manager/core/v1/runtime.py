@@ -13,16 +13,16 @@ import time
 
 import boto3
 
-from . import lambdas as lp
-from .artifacts import ArtifactError, Artifacts
-from .cloud import CloudBridge
-from .discover import Discovery
-from .group import pull_group_version
-from .ipc_server import IPCServer, encode_client_context
-from .paths import ML_KINDS, lambda_environment, map_resources, resource_kind
-from .report import report_status
-from .router import CLOUD, SHADOW, Router
-from .shadow import ShadowStore
+from gg_manager.core import lambdas as lp
+from gg_manager.core.artifacts import ArtifactError, Artifacts
+from gg_manager.core.cloud import CloudBridge
+from gg_manager.core.ipc_server import IPCServer, encode_client_context
+from gg_manager.core.paths import ML_KINDS, lambda_environment, map_resources, resource_kind
+from gg_manager.core.router import CLOUD, SHADOW, Router
+from gg_manager.core.shadow import ShadowStore
+from gg_manager.core.v1.discover import Discovery
+from gg_manager.core.v1.group import pull_group_version
+from gg_manager.core.v1.report import report_status
 
 log = logging.getLogger("gg.core")
 FINAL = ("Success", "Failure")
