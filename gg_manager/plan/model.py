@@ -180,11 +180,8 @@ class Plan:
         for change in self.staged():
             for step in change.steps:
                 for ref in step.refs():
-                    producer = seen.get(ref.step_id)
-                    if producer is None or ref.output not in producer.outputs:
-                        raise ValueError("step %s (%s) uses %s.%s, which no earlier step produces"
-                                         % (step.id, step.operation, ref.step_id, ref.output))
-                seen[step.id] = step
+                    _check_ref(step, change, ref, seen)
+                seen[step.id] = (step, change)
         return self
 
     def staged(self):
@@ -209,6 +206,18 @@ class Plan:
 
 
 FORMAT_VERSION = 2
+
+
+def _check_ref(step, change, ref, seen):
+    """A Ref must name an output of a step that runs before: a shared one, or one of the same group
+    (groups run in parallel)."""
+    producer, made_by = seen.get(ref.step_id, (None, None))
+    if producer is None or ref.output not in producer.outputs:
+        raise ValueError("step %s (%s) uses %s.%s, which no earlier step produces"
+                         % (step.id, step.operation, ref.step_id, ref.output))
+    if change.stage == "group" and made_by.stage == "group" and made_by.group != change.group:
+        raise ValueError("step %s of group %s uses %s of group %s: groups run in parallel"
+                         % (step.id, change.group, ref.step_id, made_by.group))
 
 
 def encode(value):

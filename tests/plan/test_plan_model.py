@@ -111,3 +111,15 @@ def test_ref_is_a_value_with_an_id():
     plan = small_plan()
     ref = plan.changes[1].steps[0].params["policyDocument"]["Resource"].parts[1]
     assert isinstance(ref, Ref) and ref.step_id == "1.1" and ref.to_json() == {"ref": "1.1", "output": "id"}
+
+
+def test_a_group_step_may_not_use_another_groups_output():
+    plan = Plan("s", "a", "r", groups=["a", "b"])
+    first = Change("create", "group", "a", group="a")
+    made = first.add("greengrass:CreateGroup", {"Name": "a"}, outputs={"id": "Id"})
+    other = Change("create", "group version", "b", group="b")
+    other.add("greengrass:CreateGroupVersion", {"GroupId": made.ref("id")})
+    plan.add(first)
+    plan.add(other)
+    with pytest.raises(ValueError, match="groups run in parallel"):
+        plan.number()

@@ -24,13 +24,12 @@ from gg_manager.plan.model import Change, Note, Plan
 from gg_manager.plan.operations import paginate, read
 from gg_manager.provision import certs
 from gg_manager.resources import names
-from gg_manager.resources.artifacts import delete_bucket_change, delete_object_change, record_key
+from gg_manager.resources.artifacts import record_key
 from gg_manager.resources.iam import ActualRole, delete_role_change, discover_role
 from gg_manager.resources.iot import CertificateIndex
 from gg_manager.resources.iot_removal import CoreDeviceRemoval, discover_for_removal, removal_changes
-from gg_manager.spec import model as m
 from gg_manager.targets.v1.destroy_shared import SharedRemoval, discover_shared, shared_changes
-from gg_manager.targets.v1.device_files import config_files, delete_file
+from gg_manager.targets.v1.device_files import config_files
 from gg_manager.targets.v1.discover import Listing
 from gg_manager.targets.v1.kinds import BY_KEY, KINDS
 
@@ -173,7 +172,7 @@ def group_changes(found: GroupRemoval):
         change.add("greengrass:DeleteGroup", {"GroupId": group.id}, done_if=GONE)
         changes.append(change)
     core_definitions = [d for d in found.definitions if d[0] == "core"]
-    for key, def_id, name in [d for d in found.definitions if d[0] != "core"] + []:
+    for key, def_id, name in [d for d in found.definitions if d[0] != "core"]:
         changes.append(_delete_definition(key, def_id, name))
     if found.core:
         device_changes, notes = removal_changes(found.core)
@@ -197,5 +196,3 @@ def _delete_definition(key, def_id, name):
     return change
 
 
-LOCAL_HANDLERS = {"local:DeleteFile": delete_file}
-__all__ = ["discover_for_destroy", "destroy_plan", "m", "delete_bucket_change", "delete_object_change"]

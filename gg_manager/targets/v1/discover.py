@@ -14,9 +14,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
-from gg_manager.aws.errors import NOT_FOUND, error_code, missing
+from gg_manager.aws.errors import NOT_FOUND, error_code
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.plan.operations import paginate, read
+from gg_manager.resources import names
 from gg_manager.resources.artifacts import (ActualBucket, check_training_jobs, discover_bucket, object_exists,
                                             read_record)
 from gg_manager.resources.compare import substitute
@@ -26,7 +27,7 @@ from gg_manager.resources.iot_removal import CoreDeviceRemoval, discover_for_rem
 from gg_manager.resources.lambda_fn import ActualFunction, discover_function
 from gg_manager.targets.v1.device_files import gg_host, local_state
 from gg_manager.targets.v1.kinds import BY_VERSION_ARN_KEY, KINDS
-from gg_manager.targets.v1.lower import CORE_CERT, GROUP_ID
+from gg_manager.targets.v1.lower import GROUP_ID
 from gg_manager.targets.v1.record import facts_of
 from gg_manager.targets.v1.removal import plan_function_removals
 from gg_manager.targets.v1.usage import lambdas_in_use
@@ -264,7 +265,6 @@ def _old_cores(shared, actual, desired_group):
     for core in core_def.content.get("Cores", []):
         thing = core.get("ThingArn", "").split("/", 1)[-1]
         if thing and thing != desired_group.core.thing:
-            from gg_manager.resources import names
             out.append(discover_for_removal(shared.ctx, thing, names.core_policy_name(thing),
                                             desired_group.core.certs_dir, shared.certificates,
                                             [c for c in [core.get("CertificateArn")] if c]))
@@ -298,5 +298,3 @@ def removed_functions(ctx, desired, actual, listing):
     used = lambdas_in_use(ctx, listing, [g.name for g in desired.groups])
     return plan_function_removals(ctx, candidates, used, "no group of the spec uses it any more")
 
-
-__all__ = ["Actual", "ActualGroup", "ActualDefinition", "discover", "latest_deployment", "CORE_CERT"]
