@@ -16,7 +16,7 @@ from gg_manager.errors import GGError
 # Modules that add sub-commands, in the order `gg --help` lists them.
 COMMAND_MODULES = (
     "gg_manager.commands.validate",
-    "gg_manager.commands.plan",
+    "gg_manager.commands.plan_apply",
     "gg_manager.commands.deploy",
     "gg_manager.commands.remove",
     "gg_manager.commands.rollout",

@@ -1,20 +1,30 @@
-"""AWS error codes gg reasons about, in one place, and the two helpers that use them.
+"""AWS error codes gg reasons about, in one place.
 
-`missing(call, ...)` is for reads: the answer, or None when AWS says the thing does
-not exist. `tolerate(codes, call, ...)` is for writes that may find their work done.
+`gone(service)` / `exists(service)`: what a service answers when the thing a call names
+does not exist / already exists: a plan step's "already done" codes (plan/model.py).
+`missing(call, ...)` is for reads: the answer, or None when AWS says there is no such thing.
 """
 import botocore.exceptions
 
-# "There is no such thing", as each service says it (S3 HeadObject/HeadBucket: a bare 404).
-NOT_FOUND = frozenset({
-    "ResourceNotFoundException", "NotFoundException", "IdNotFoundException", "VersionNotFoundException",
-    "NoSuchEntity", "NoSuchKey", "NoSuchBucket", "NoSuchTagSet", "404", "NotFound",
-})
-# "It exists already", as each service says it.
-ALREADY_EXISTS = frozenset({
-    "ResourceAlreadyExistsException", "EntityAlreadyExists", "BucketAlreadyOwnedByYou",
-    "ResourceConflictException", "ResourceInUseException",
-})
+GONE = {
+    "greengrass": ("IdNotFoundException", "NotFoundException", "ResourceNotFoundException"),
+    "iot": ("ResourceNotFoundException",),
+    "iam": ("NoSuchEntity",),
+    "lambda": ("ResourceNotFoundException",),
+    "s3": ("NoSuchBucket", "NoSuchKey", "404"),
+    "dynamodb": ("ResourceNotFoundException",),
+}
+EXISTS = {
+    "iot": ("ResourceAlreadyExistsException",),
+    "iam": ("EntityAlreadyExists",),
+    "s3": ("BucketAlreadyOwnedByYou",),
+    "lambda": ("ResourceConflictException",),
+    "dynamodb": ("ResourceInUseException",),
+}
+# "There is no such thing" for reads, any service (S3 HeadObject/HeadBucket answer a bare 404;
+# GetBucketTagging on a bucket without tags, NoSuchTagSet).
+NOT_FOUND = frozenset(c for codes in GONE.values() for c in codes) | {
+    "VersionNotFoundException", "NoSuchTagSet", "NotFound"}
 # Errors that a later run may not meet again: "run it again" helps only for these.
 TRANSIENT = frozenset({
     "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
@@ -56,11 +66,11 @@ def missing(call, *args, not_found=NOT_FOUND, **kwargs):
         raise
 
 
-def tolerate(codes, call, *args, **kwargs):
-    """`call(...)`, or None when it fails with one of `codes` (its work was already done)."""
-    try:
-        return call(*args, **kwargs)
-    except botocore.exceptions.ClientError as exc:
-        if error_code(exc) in codes:
-            return None
-        raise
+def gone(service):
+    """The codes `service` answers for a thing that does not exist (a delete already done)."""
+    return GONE[service]
+
+
+def exists(service):
+    """The codes `service` answers for a create that finds the thing there (already done)."""
+    return EXISTS[service]

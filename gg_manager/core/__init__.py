@@ -8,6 +8,6 @@ shadow (local shadow store), cloud (MQTT bridge), paths (resource folders, env r
 cli; runtime_shims/ is put on each Lambda's sys.path (the core-provided modules greengrasssdk
 needs, plus the loop that calls the handler).
 
-v1/: Greengrass V1 groups: config (config.json), discover (the core's group and its newest
+v1/: Greengrass V1 groups: config (config.json), locate (the core's group and its newest
 deployment), group (a group version with its definitions), report (deployment status), runtime.
 """

@@ -11,14 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from gg_manager.aws.errors import NOT_FOUND, missing
+from gg_manager.aws.errors import NOT_FOUND, exists, gone, missing
 from gg_manager.errors import GGError
 from gg_manager.package.model_tarball import model_digest, model_source_bytes
 from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
 from gg_manager.resources import names
 
-GONE = ("NoSuchBucket", "NoSuchKey", "404")
+GONE = gone("s3")
 MANAGED_OBJECT_TAGGING = "%s=%s" % (names.MANAGED_BY, names.MANAGED_VALUE)
 # SageMaker answers a missing training job with ValidationException ("Requested resource not found").
 SAGEMAKER_NOT_FOUND = NOT_FOUND | {"ValidationException"}
@@ -72,7 +72,7 @@ def bucket_changes(name, actual: Optional[ActualBucket], account, region):
         params = {"Bucket": name}
         if region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        change.add("s3:CreateBucket", params, done_if=("BucketAlreadyOwnedByYou",))
+        change.add("s3:CreateBucket", params, done_if=exists("s3"))
         change.add("s3:PutBucketTagging", {"Bucket": name, "Tagging": tagging})
         return [change]
     if not actual.managed and name == names.default_artifact_bucket(account, region):

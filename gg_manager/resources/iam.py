@@ -2,13 +2,13 @@
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from gg_manager.aws.errors import missing
+from gg_manager.aws.errors import exists, gone, missing
 from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
 from gg_manager.resources import names
 from gg_manager.resources.compare import policy_document, same_policy
 
-GONE = ("NoSuchEntity",)
+GONE = gone("iam")
 
 
 @dataclass
@@ -65,7 +65,7 @@ def role_changes(role: DesiredRole, actual: Optional[ActualRole], group="") -> L
         change = Change("create", "iam role", role.name, group=group, after={"trust": role.trust, "policy": role.policy})
         change.add("iam:CreateRole", {"RoleName": role.name, "AssumeRolePolicyDocument": role.trust,
                                       "Description": "managed by gg", "Tags": names.tag_list(names.tags(role.group))},
-                   done_if=("EntityAlreadyExists",))
+                   done_if=exists("iam"))
         if role.policy:
             change.add("iam:PutRolePolicy", {"RoleName": role.name, "PolicyName": role.policy_name,
                                              "PolicyDocument": role.policy})

@@ -15,7 +15,7 @@ from typing import List, Optional
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from gg_manager.aws.errors import missing
+from gg_manager.aws.errors import exists, gone, missing
 from gg_manager.aws.session import paginate
 from gg_manager.plan.model import Change, has_refs
 from gg_manager.plan.operations import read
@@ -23,7 +23,7 @@ from gg_manager.provision import certs
 from gg_manager.resources import names
 from gg_manager.resources.compare import policy_document, same_policy
 
-GONE = ("ResourceNotFoundException",)
+GONE = gone("iot")
 MAX_POLICY_VERSIONS = 5
 
 
@@ -180,7 +180,7 @@ def thing_change(device: DesiredCoreDevice, actual: ActualCoreDevice, group=""):
     change = Change("create", "iot thing", device.thing, group=group)
     change.add("iot:CreateThing", {"thingName": device.thing, "attributePayload": {"attributes": {
         names.THING_MANAGED_ATTRIBUTE: names.MANAGED_VALUE, names.THING_GROUP_ATTRIBUTE: device.group}}},
-        done_if=("ResourceAlreadyExistsException",))
+        done_if=exists("iot"))
     return [change]
 
 
@@ -189,7 +189,7 @@ def policy_change(device: DesiredCoreDevice, actual: ActualCoreDevice, document,
     if actual.policy is None:
         change = Change("create", "iot policy", device.policy_name, group=group)
         change.add("iot:CreatePolicy", {"policyName": device.policy_name, "policyDocument": document},
-                   done_if=("ResourceAlreadyExistsException",))
+                   done_if=exists("iot"))
         return [change]
     if not has_refs(document) and same_policy(actual.policy.document, document):
         return []

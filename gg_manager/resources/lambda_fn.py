@@ -7,7 +7,7 @@ it was changed outside gg (drift).
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from gg_manager.aws.errors import missing
+from gg_manager.aws.errors import exists, gone, missing
 from gg_manager.package.lambda_zip import build_lambda_zip, lambda_code_sha256
 from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
@@ -16,7 +16,7 @@ from gg_manager.resources import names
 from gg_manager.resources.compare import content_hash, describe
 from gg_manager.resources.iam import DesiredRole
 
-GONE = ("ResourceNotFoundException",)
+GONE = gone("lambda")
 IN_PROGRESS = ("ResourceConflictException",)        # an earlier update of the function still running
 ROLE_NOT_READY = ("InvalidParameterValueException",)  # a new IAM role takes seconds to be assumable
 VIEW_KEYS = ("runtime", "handler", "role", "environment", "code_sha256")
@@ -118,7 +118,7 @@ def create_function_change(fn: DesiredFunction) -> Change:
         "FunctionName": fn.name, "Runtime": fn.runtime, "Role": fn.role_arn, "Handler": fn.handler,
         "Code": {"ZipFile": built.ref("zip")}, "Environment": {"Variables": dict(fn.environment)},
         "Tags": names.tags(), "Description": "managed by gg", "Publish": False},
-        done_if=("ResourceConflictException",), retry_if=ROLE_NOT_READY)
+        done_if=exists("lambda"), retry_if=ROLE_NOT_READY)
     _publish(change, fn, None)
     return change
 

@@ -20,7 +20,7 @@ from gg_manager.core.ipc_server import IPCServer, encode_client_context
 from gg_manager.core.paths import ML_KINDS, lambda_environment, map_resources, resource_kind
 from gg_manager.core.router import CLOUD, SHADOW, Router
 from gg_manager.core.shadow import ShadowStore
-from gg_manager.core.v1.discover import Discovery
+from gg_manager.core.v1.locate import Discovery
 from gg_manager.core.v1.group import pull_group_version
 from gg_manager.core.v1.report import report_status
 

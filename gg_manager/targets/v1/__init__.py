@@ -6,7 +6,7 @@ discover.py   what AWS holds (read-only); record.py: what gg applied, to read le
 diff.py       desired vs actual -> the apply Plan
 destroy.py, destroy_shared.py, removal.py, usage.py   the destroy Plan (what `gg remove` runs)
 device_files.py   config.json for the core device (a local plan step)
-deploy.py     deployments: start, wait
+deploy.py     deployments: start, wait; `gg status` rows
 rollout/      `gg rollout`: waves of bulk deployments
 """
 from gg_manager.resources import artifacts, iot, lambda_fn
@@ -68,8 +68,7 @@ class V1Target(Target):
         return deployments.start_deployments(ctx, group_names, out)
 
     def status(self, ctx, desired, actual, plan):
-        from gg_manager.targets.v1.status import status_rows
-        return status_rows(desired, actual, plan)
+        return deployments.status_rows(desired, actual, plan)
 
 
 TARGET = V1Target()

@@ -1,5 +1,5 @@
-"""Deployments of V1 groups: start them (`gg deploy`), and wait for each until Success, Failure
-(with the ErrorDetails its core reported) or the timeout, showing progress as it comes."""
+"""Deployments of V1 groups: start them (`gg deploy`), wait for each until Success, Failure (with
+the ErrorDetails its core reported) or the timeout, showing progress as it comes; `gg status` rows."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,3 +90,21 @@ def say(out, text):
     if out is not None:
         out.write(text + "\n")
         out.flush()
+
+def status_rows(desired, actual, plan):
+    rows = []
+    for group in desired.groups:
+        found = actual.groups[group.name]
+        dep = found.deployment
+        pending = [c for c in plan.changes if c.group == group.name and c.action != "deploy"]
+        rows.append({
+            "group": group.name, "exists": bool(found.group),
+            "latest_version": found.group.get("LatestVersion") if found.group else None,
+            "deployed_version": dep["version"] if dep else None,
+            "deployment_status": dep["status"] if dep else None,
+            "deployment_error": dep["error"] if dep else None,
+            "spec_changes_pending": len([c for c in pending if c.cause == "spec"]),
+            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in pending if c.cause == "drift"],
+            "deploy_needed": bool(found.group) and group.name in plan.deploy_needed,
+        })
+    return rows

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import List, Optional
 
-from gg_manager.aws.errors import missing
+from gg_manager.aws.errors import gone, missing
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.plan import operations
 from gg_manager.plan.model import Change, Note, Plan
@@ -33,7 +33,7 @@ from gg_manager.targets.v1.device_files import config_files
 from gg_manager.targets.v1.discover import Listing
 from gg_manager.targets.v1.kinds import BY_KEY, KINDS
 
-GONE = ("IdNotFoundException", "NotFoundException", "ResourceNotFoundException")
+GONE = gone("greengrass")
 
 
 @dataclass

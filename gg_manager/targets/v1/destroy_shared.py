@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from gg_manager.aws.errors import missing
+from gg_manager.aws.errors import gone, missing
 from gg_manager.locking import TABLE as LOCK_TABLE
 from gg_manager.plan.model import Change, Note
 from gg_manager.plan.operations import paginate, read
@@ -169,6 +169,6 @@ def shared_changes(found: SharedRemoval):
         changes.append(delete_role_change(found.rollout_role))
     if found.lock_table:
         change = Change("delete", "dynamodb table", LOCK_TABLE, fields=["gg's lock table; no gg app uses it any more"])
-        change.add("dynamodb:DeleteTable", {"TableName": LOCK_TABLE}, done_if=("ResourceNotFoundException",))
+        change.add("dynamodb:DeleteTable", {"TableName": LOCK_TABLE}, done_if=gone("dynamodb"))
         changes.append(change)
     return changes

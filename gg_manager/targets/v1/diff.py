@@ -6,6 +6,7 @@ its definitions, the role association, one group version when anything it uses m
 the deployment (when deploying), and what the group no longer uses. Shared deletions
 come last; then gg's apply record.
 """
+from gg_manager.aws.errors import gone
 from gg_manager.plan import operations
 from gg_manager.plan.model import Change, Plan, has_refs
 from gg_manager.resources.artifacts import bucket_changes, upload_change
@@ -22,7 +23,7 @@ from gg_manager.targets.v1.removal import removed_function_changes
 
 # Tags earlier gg versions stamped on groups; they are gg's, not the user's.
 LEGACY_TAGS = ("gg:applied", "gg:applied-version")
-GONE = ("IdNotFoundException", "NotFoundException", "ResourceNotFoundException")
+GONE = gone("greengrass")
 FAILED = ("Failure",)
 
 

@@ -1,4 +1,4 @@
-"""Find the core's group and its newest deployment, through the Greengrass API only.
+"""Locate the core's group and its newest deployment, through the Greengrass API only.
 
 A group is this core's when the core definition of its deployed (or else latest)
 version lists this thing ARN. On a gg sandbox the deployed version of each
@@ -13,7 +13,7 @@ from typing import Optional
 
 from gg_manager.targets.v1.kinds import version_ids
 
-log = logging.getLogger("gg.core.discover")
+log = logging.getLogger("gg.core.locate")
 
 
 @dataclass(frozen=True)
