@@ -122,6 +122,30 @@ class Core:
             self.stop_lambdas()
             self._install([], [], {})
             return finish("Success")
+        prepared = self._prepare(deployment)
+        if isinstance(prepared, tuple) and prepared[0] == "Failure":
+            return finish(*prepared)
+        group, mapped, code = prepared
+        for connector in group.connectors:
+            log.warning("connector %s (%s) is not run by the local core", connector.get("Id"),
+                        connector.get("ConnectorArn"))
+        self.stop_lambdas()
+        processes = [self._process(f, code[f["FunctionArn"]], mapped) for f in group.functions]
+        self._install(processes, group.subscriptions, {p.arn: p for p in processes})
+        failures = self._start_pinned([p for p in processes if p.pinned])
+        if failures is None:
+            log.info("stopping before deployment %s finished starting", deployment.deployment_id)
+            return None
+        if failures:
+            self.stop_lambdas()
+            message = "; ".join(reason for _, reason in failures)
+            details = [{"DetailedErrorCode": "LambdaStartFailure", "DetailedErrorMessage": "%s: %s" % (p.arn, r)}
+                       for p, r in failures]
+            return finish("Failure", message, details)
+        return finish("Success")
+
+    def _prepare(self, deployment):
+        """(group version, mapped resources, Lambda code by ARN), or ("Failure", message, details)."""
         try:
             group = pull_group_version(self.client("greengrass"), deployment.group_id, deployment.group_version_id)
             mapped = map_resources(group.resources, self.work_dir)
@@ -131,19 +155,16 @@ class Core:
                     self.artifacts.model(res["Id"], kind, data, mapped[res["Id"]].local)
             code = {f["FunctionArn"]: self.artifacts.lambda_code(f["FunctionArn"]) for f in group.functions}
         except ArtifactError as exc:
-            return finish("Failure", str(exc), [{"DetailedErrorCode": exc.code, "DetailedErrorMessage": str(exc)}])
+            return "Failure", str(exc), [{"DetailedErrorCode": exc.code, "DetailedErrorMessage": str(exc)}]
         except Exception as exc:  # noqa: BLE001 - an API error is this deployment's failure too
             log.exception("deployment %s could not be prepared", deployment.deployment_id)
             message = "could not read the group version: %s" % exc
-            return finish("Failure", message, [{"DetailedErrorCode": "GroupReadFailure",
-                                                "DetailedErrorMessage": message}])
-        for connector in group.connectors:
-            log.warning("connector %s (%s) is not run by the local core", connector.get("Id"),
-                        connector.get("ConnectorArn"))
-        self.stop_lambdas()
-        processes = [self._process(f, code[f["FunctionArn"]], mapped) for f in group.functions]
-        self._install(processes, group.subscriptions, {p.arn: p for p in processes})
-        pinned = [p for p in processes if p.pinned]
+            return "Failure", message, [{"DetailedErrorCode": "GroupReadFailure", "DetailedErrorMessage": message}]
+        return group, mapped, code
+
+    def _start_pinned(self, pinned):
+        """Start the long-lived Lambdas and wait for each to import its handler: [(process, why)] for
+        those that did not, or None when the core is stopping meanwhile."""
         for proc in pinned:
             proc.start()
         deadline = time.monotonic() + self.ready_timeout
@@ -153,19 +174,12 @@ class Core:
             while state == "starting" and time.monotonic() < deadline and not self.stop_event.is_set():
                 state = proc.wait_started(min(0.5, max(0.0, deadline - time.monotonic())))
             if self.stop_event.is_set():
-                log.info("stopping before deployment %s finished starting", deployment.deployment_id)
                 return None
             if state == "failed":
                 failures.append((proc, proc.error or "%s failed to start" % proc.name))
             elif state != "ready":
                 failures.append((proc, "%s did not import its handler within %ss" % (proc.name, self.ready_timeout)))
-        if failures:
-            self.stop_lambdas()
-            message = "; ".join(reason for _, reason in failures)
-            details = [{"DetailedErrorCode": "LambdaStartFailure", "DetailedErrorMessage": "%s: %s" % (p.arn, r)}
-                       for p, r in failures]
-            return finish("Failure", message, details)
-        return finish("Success")
+        return failures
 
     def _process(self, function, code, mapped):
         code_dir, lambda_config = code
