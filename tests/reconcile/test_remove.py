@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 
 from gg_manager.aws.errors import error_code
+from gg_manager.aws.session import paginate
 from gg_manager.plan.operations import is_read
 from gg_manager.resources import names
 
@@ -115,11 +116,11 @@ def test_removing_one_group_keeps_what_the_other_still_uses(project, aws_env):
     code, out = project.gg("remove", "--yes", "--group", project.prefix + "-store-1")
     assert code == 0, out
     gg = aws_env.boto3_client("greengrass")
-    left = [g["Name"] for g in gg.list_groups()["Groups"] if g["Name"].startswith(project.prefix)]
+    left = [g["Name"] for g in paginate(gg, "list_groups", "Groups") if g.get("Name", "").startswith(project.prefix)]
     assert left == [project.prefix + "-store-2"]
     aws_env.boto3_client("lambda").get_function(FunctionName=project.prefix + "-fn")    # still there
-    resources = [d for d in gg.list_resource_definitions()["Definitions"]
-                 if d["Name"] == project.prefix + "-store-2-resources"][0]
+    resources = [d for d in paginate(gg, "list_resource_definitions", "Definitions")
+                 if d.get("Name") == project.prefix + "-store-2-resources"][0]
     uri = gg.get_resource_definition_version(ResourceDefinitionId=resources["Id"],
                                              ResourceDefinitionVersionId=resources["LatestVersion"])[
         "Definition"]["Resources"][0]["ResourceDataContainer"]["S3MachineLearningModelResourceData"]["S3Uri"]

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+from gg_manager.aws.session import paginate
 from tests.reconcile.test_fleet import fleet_text
 
 GG = os.path.join(os.path.dirname(sys.executable), "gg")
@@ -76,7 +77,8 @@ def test_sensitive_values_never_show_but_reach_aws(project, aws_env, monkeypatch
     conf = aws_env.boto3_client("lambda").get_function_configuration(FunctionName=project.prefix + "-fn")
     assert conf["Environment"]["Variables"]["API_TOKEN"] == secret
     gg = aws_env.boto3_client("greengrass")
-    fdef = [d for d in gg.list_function_definitions()["Definitions"] if d["Name"] == project.prefix + "-g-functions"][0]
+    fdef = [d for d in paginate(gg, "list_function_definitions", "Definitions")
+            if d.get("Name") == project.prefix + "-g-functions"][0]
     version = gg.get_function_definition_version(FunctionDefinitionId=fdef["Id"],
                                                  FunctionDefinitionVersionId=fdef["LatestVersion"])
     variables = version["Definition"]["Functions"][0]["FunctionConfiguration"]["Environment"]["Variables"]
