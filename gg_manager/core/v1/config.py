@@ -1,11 +1,10 @@
 """What `gg core run` needs from config/config.json and the command line."""
 import json
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Optional
 
+from gg_manager.core.endpoint import sandbox_health
 from gg_manager.errors import GGError
 
 
@@ -40,18 +39,6 @@ def parse_thing_arn(arn):
         raise GGError("config.json: coreThing.thingArn %r is not an IoT thing ARN "
                       "(arn:aws:iot:REGION:ACCOUNT:thing/NAME)" % (arn,))
     return parts[3], parts[4], parts[5][len("thing/"):]
-
-
-def sandbox_health(endpoint_url, timeout=3.0):
-    """The sandbox's /_sandbox/health answer, or None when the endpoint is not a gg sandbox."""
-    if not endpoint_url:
-        return None
-    try:
-        with urllib.request.urlopen(endpoint_url.rstrip("/") + "/_sandbox/health", timeout=timeout) as resp:
-            data = json.load(resp)
-        return data if isinstance(data, dict) and data.get("ok") else None
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
 
 
 def load_config(path, endpoint_url=None):
