@@ -21,7 +21,7 @@ from gg_manager.plan import saved as saved_plans
 from gg_manager.plan.execute import Executor, Outcome
 from gg_manager.plan.model import Plan
 from gg_manager.plan.render import render_text
-from gg_manager.plan.sensitive import redacting
+from gg_manager.plan.sensitive import redact, redacting
 from gg_manager.targets import get_target
 
 
@@ -96,21 +96,21 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
             if saved is not None:
                 saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
             out.write("AWS changed while waiting for the lock; planned again.\n")
-        result = _execute(ctx, target, planned.plan, out, "apply")
+        result = _execute(ctx, target, planned.plan, out, "apply", sensitive)
     if deploy:
         started = target.started_deployments(result.plan, result.outcome) if result.outcome else []
         result.deployments = target.wait_for(ctx, started, timeout, out) if started else []
     return result
 
 
-def _execute(ctx, target, plan_, out, verb) -> ApplyResult:
+def _execute(ctx, target, plan_, out, verb, sensitive=frozenset()) -> ApplyResult:
     out.write(render_text(plan_) + "\n")
     if plan_.empty:
         return ApplyResult(plan_)
     out.write("\n")
     outcome = Executor(ctx, target.local_handlers, out).run(plan_)
     if not outcome.ok:
-        raise GGError(failure_message(outcome, verb))
+        raise GGError(redact(failure_message(outcome, verb), sensitive))
     out.write("Apply complete.%s\n" % (" Deploy with `gg deploy`." if plan_.deploy_needed and
                                         not any(c.action == "deploy" for c in plan_.changes) else ""))
     return ApplyResult(plan_, outcome)
@@ -151,7 +151,7 @@ def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=N
     outcome = Executor(ctx, target.local_handlers, out).run(plan_)
     result = DestroyResult(plan_, outcome)
     if not outcome.ok:
-        raise GGError(failure_message(outcome, "remove"))
+        raise GGError(redact(failure_message(outcome, "remove"), sensitive))
     return result
 
 
