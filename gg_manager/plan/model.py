@@ -43,7 +43,7 @@ class Text:
 
 class Step:
     def __init__(self, operation: str, params: Optional[dict] = None, outputs: Optional[dict] = None,
-                 done_if=(), retry_if=(), label: str = ""):
+                 done_if=(), retry_if=()):
         service, sep, name = operation.partition(":")
         if not sep or not service or not name or not name[0].isupper():
             raise ValueError("an operation is 'service:Operation', got %r" % operation)
@@ -54,7 +54,6 @@ class Step:
         self.outputs = dict(outputs or {})
         self.done_if = tuple(sorted(done_if))
         self.retry_if = tuple(sorted(retry_if))
-        self.label = label
         self.id = ""
 
     @property
@@ -100,8 +99,8 @@ class Change:
     steps: List[Step] = field(default_factory=list)
     stage: str = ""                  # first | group | last; "" derives it (see Plan.add)
 
-    def add(self, operation, params=None, outputs=None, done_if=(), retry_if=(), label="") -> Step:
-        step = Step(operation, params, outputs, done_if, retry_if, label)
+    def add(self, operation, params=None, outputs=None, done_if=(), retry_if=()) -> Step:
+        step = Step(operation, params, outputs, done_if, retry_if)
         self.steps.append(step)
         return step
 
