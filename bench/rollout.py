@@ -27,10 +27,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from gg_manager.aws.session import connect  # noqa: E402
-from gg_manager.reconcile.deploy import find_groups  # noqa: E402
-from gg_manager.rollout.run import Rollout  # noqa: E402
-from gg_manager.rollout.targets import rollout_targets  # noqa: E402
-from gg_manager.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves  # noqa: E402
+from gg_manager.targets.v1.deploy import find_groups  # noqa: E402
+from gg_manager.targets.v1.rollout.run import Rollout  # noqa: E402
+from gg_manager.targets.v1.rollout.targets import rollout_targets  # noqa: E402
+from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves  # noqa: E402
 from gg_manager.sandbox import process  # noqa: E402
 
 

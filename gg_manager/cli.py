@@ -5,6 +5,7 @@ and sets `func` (taking the parsed args, returning an exit code).
 """
 import argparse
 import importlib
+import os
 import sys
 
 import botocore.exceptions
@@ -15,7 +16,7 @@ from gg_manager.errors import GGError
 # Modules that add sub-commands, in the order `gg --help` lists them.
 COMMAND_MODULES = (
     "gg_manager.commands.validate",
-    "gg_manager.commands.plan",
+    "gg_manager.commands.plan_apply",
     "gg_manager.commands.deploy",
     "gg_manager.commands.remove",
     "gg_manager.commands.rollout",
@@ -46,7 +47,9 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()                  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except GGError as exc:
         print("error: %s" % exc, file=sys.stderr)
         return exc.exit_code
@@ -57,6 +60,19 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away():
+    """`gg plan | head`: the reader closed the pipe; stop quietly (no traceback, nothing more to
+    say), with the status a process killed by SIGPIPE has."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())      # the interpreter's last flush must not fail again
+    except (OSError, ValueError):
+        pass
+    return 141
 
 
 if __name__ == "__main__":

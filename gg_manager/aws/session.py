@@ -11,6 +11,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from gg_manager.aws.errors import describe_error, error_code  # noqa: F401 (re-exported)
 from gg_manager.errors import GGError
 
 MAX_WORKERS = 16
@@ -76,20 +77,6 @@ def connect(profile=None, region=None, endpoint_url=None) -> AwsContext:
     ctx.account = ident["Account"]
     ctx.partition = ident["Arn"].split(":")[1] if ident.get("Arn", "").startswith("arn:") else "aws"
     return ctx
-
-
-def error_code(exc) -> str:
-    if isinstance(exc, botocore.exceptions.ClientError):
-        return exc.response.get("Error", {}).get("Code", "")
-    return ""
-
-
-def describe_error(exc) -> str:
-    if isinstance(exc, botocore.exceptions.ClientError):
-        err = exc.response.get("Error", {})
-        op = getattr(exc, "operation_name", "")
-        return "%s failed: %s: %s" % (op, err.get("Code", "?"), err.get("Message", ""))
-    return str(exc)
 
 
 def paginate(client, method, key, **kwargs):

@@ -1,9 +1,10 @@
-"""What the AWS-facing commands share: loading the spec, connecting, computing a plan."""
+"""What the AWS-facing commands share: loading the spec, connecting."""
 import sys
 
 from gg_manager.aws.session import add_aws_options, connect
 from gg_manager.commands.validate import add_spec_options
 from gg_manager.errors import GGError
+from gg_manager.plan.sensitive import sensitive_values
 from gg_manager.spec import load_spec, load_variables
 
 
@@ -20,31 +21,27 @@ def add_lock_options(parser):
                         help="wait this long for another run's lock on a group (default 60; 0: fail at once)")
 
 
-def load_valid_spec(args):
+def load_valid(args):
+    """(the whole spec, the group names --group selects or None, the spec's sensitive values)."""
     result = load_spec(args.file, load_variables(args.var, args.values), env_names=args.env)
     for diag in result.diagnostics:
         print(diag.format(), file=sys.stderr)
     if not result.ok:
         raise GGError("%s has %d error(s); nothing was done" % (args.file, len(result.errors)))
     spec = result.spec
-    wanted = getattr(args, "group", None)
+    wanted = getattr(args, "group", None) or None
     if wanted:
         unknown = [g for g in wanted if g not in {x.name for x in spec.groups}]
         if unknown:
             raise GGError("no group %s in %s" % (", ".join(unknown), args.file))
-        spec = type(spec)(spec.file, tuple(g for g in spec.groups if g.name in wanted))
-    return spec
+    return spec, wanted, sensitive_values(result)
+
+
+def load_valid_spec(args):
+    """The spec narrowed to --group (for commands that act on the selected groups only)."""
+    spec, wanted, _ = load_valid(args)
+    return spec.only(wanted) if wanted else spec
 
 
 def context(args):
     return connect(args.profile, args.region, args.endpoint_url)
-
-
-def compute_plan(ctx, spec):
-    from gg_manager.reconcile.desired import build_desired
-    from gg_manager.reconcile.diff import make_plan
-    from gg_manager.reconcile.discover import check_training_jobs, discover
-    desired = build_desired(spec, ctx)
-    check_training_jobs(ctx, desired)
-    actual = discover(ctx, desired)
-    return desired, actual, make_plan(spec.file, desired, actual)

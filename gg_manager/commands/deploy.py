@@ -2,8 +2,8 @@
 import json
 import sys
 
-from gg_manager.commands.common import (add_common_options, add_lock_options, compute_plan, context,
-                                        load_valid_spec)
+from gg_manager import workflow
+from gg_manager.commands.common import add_common_options, add_lock_options, context, load_valid_spec
 from gg_manager.errors import GGError
 
 
@@ -24,12 +24,12 @@ def register(sub):
     p.set_defaults(func=run_status)
 
 
-def deploy_and_report(ctx, group_names, timeout, wait=True, lock_timeout=60):
-    from gg_manager.locking import held_locks
-    from gg_manager.reconcile.deploy import deploy
-    with held_locks(ctx, group_names, "gg deploy", lock_timeout, out=sys.stdout):
-        results = deploy(ctx, group_names, timeout=timeout, wait=wait, out=sys.stdout)
-    if not wait:
+def run_deploy(args):
+    spec = load_valid_spec(args)
+    ctx = context(args)
+    results = workflow.deploy(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait,
+                              args.lock_timeout, sys.stdout)
+    if args.no_wait:
         return 0
     bad = [r for r in results if not r.ok]
     if bad:
@@ -39,34 +39,9 @@ def deploy_and_report(ctx, group_names, timeout, wait=True, lock_timeout=60):
     return 0
 
 
-def run_deploy(args):
-    spec = load_valid_spec(args)
-    ctx = context(args)
-    return deploy_and_report(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait,
-                             args.lock_timeout)
-
-
 def run_status(args):
-    from gg_manager.reconcile.deploy import latest_deployment
     spec = load_valid_spec(args)
-    ctx = context(args)
-    _, actual, plan = compute_plan(ctx, spec)
-    rows = []
-    for group in spec.groups:
-        found = actual.groups[group.name].group
-        pending = [c for c in plan.changes if c.group == group.name]
-        dep = latest_deployment(ctx, found["Id"]) if found else None
-        rows.append({
-            "group": group.name, "exists": bool(found),
-            "latest_version": found.get("LatestVersion") if found else None,
-            "deployed_version": dep["version"] if dep else None,
-            "deployment_status": dep["status"] if dep else None,
-            "deployment_error": dep["error"] if dep else None,
-            "spec_changes_pending": len([c for c in pending if c.cause == "spec"]),
-            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in pending if c.cause == "drift"],
-            "deploy_needed": group.name in plan.deploy_needed or bool(
-                found and dep and dep["version"] != found.get("LatestVersion")) or bool(found and not dep),
-        })
+    rows = workflow.status(context(args), spec)
     if args.format == "json":
         print(json.dumps(rows, indent=2))
         return 0

@@ -15,7 +15,7 @@ EPILOG = """examples:
 
 def register(sub):
     import argparse
-    from gg_manager.rollout.waves import DEFAULT_WAVES
+    from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES
     p = sub.add_parser(
         "rollout", help="deploy the fleet in waves through bulk deployments; halt on failures",
         description="Deploy each group's latest group version (what `gg apply` made) in waves, one "
@@ -41,9 +41,9 @@ def register(sub):
 
 
 def run_rollout(args):
-    from gg_manager.rollout.run import Rollout
-    from gg_manager.rollout.targets import rollback_targets, rollout_targets
-    from gg_manager.rollout.waves import parse_limit, parse_waves
+    from gg_manager.targets.v1.rollout.run import Rollout
+    from gg_manager.targets.v1.rollout.targets import rollback_targets, rollout_targets
+    from gg_manager.targets.v1.rollout.waves import parse_limit, parse_waves
     sizes, limit = parse_waves(args.waves), parse_limit(args.max_failures)
     if args.timeout <= 0 or args.poll_interval <= 0:
         raise GGError("--timeout and --poll-interval must be > 0")

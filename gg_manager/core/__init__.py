@@ -1,10 +1,13 @@
-"""The local Greengrass core: runs a deployed group's Lambdas on this machine (`gg core run`).
+"""The local core runtime: stands in for the Greengrass core software of a device and runs a
+deployed group's Lambdas on this machine (`gg core run`). ("Core device" elsewhere in gg means the
+device itself: its IoT thing, certificate and policy, and its config.json.)
 
-Modules: config (config.json), discover (group + newest deployment), group
-(definitions pulled into one value), artifacts (Lambda code, ML models), paths
-(resource folders, env rewriting), ipc_server (the core's HTTP IPC), router
-(subscriptions), shadow (local shadow store), cloud (MQTT bridge), lambdas
-(processes), report (deployment status), runtime (the loop), cli.
-runtime_shims/ is put on each Lambda's sys.path: the core-provided modules
-greengrasssdk needs, plus the runtime loop that calls the handler.
+Shared by every target: launcher (a core as a child process), artifacts (Lambda code, ML models),
+ipc_server (the HTTP IPC greengrasssdk speaks), lambdas (processes), router (subscriptions),
+shadow (local shadow store), cloud (MQTT bridge), paths (resource folders, env rewriting),
+endpoint (is the endpoint a gg sandbox?), logs, cli; runtime_shims/ is put on each Lambda's sys.path (the core-provided modules greengrasssdk
+needs, plus the loop that calls the handler).
+
+v1/: Greengrass V1 groups: config (config.json), locate (the core's group and its newest
+deployment), group (a group version with its definitions), report (deployment status), runtime.
 """

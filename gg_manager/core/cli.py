@@ -42,9 +42,9 @@ def register(subparsers):
 
 
 def cmd_run(args):
-    from .config import load_config
     from .logs import setup_logging
-    from .runtime import Core
+    from .v1.config import load_config
+    from .v1.runtime import Core
 
     if args.poll_interval <= 0 or args.ready_timeout <= 0:
         raise GGError("--poll-interval and --ready-timeout must be > 0")

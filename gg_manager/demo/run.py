@@ -241,7 +241,8 @@ class Demo:
         if self.created and self.sandbox is not None:
             try:
                 with self.timed("gg remove"):
-                    self.gg("remove", "--yes", "--purge-local", show=lambda line: line.startswith("Removed"))
+                    # --all: the demo's sandbox holds no other app, so gg's shared bucket and tables go too
+                    self.gg("remove", "--yes", "--purge-local", "--all", show=lambda line: line.startswith("Removed"))
             except DemoFailed as exc:
                 self.problems.append(str(exc))
             self.check_aws_empty()

@@ -2,7 +2,8 @@
 
 The core's IoT policy follows the "minimal AWS IoT policy for the core
 device" of the Greengrass V1 developer guide (gg-sec), narrowed further:
-iot:Connect only for the core's own client IDs, shadows only of the core, its
+iot:Connect only as the core's own client ID (the thing name, exactly: a
+prefix would let core store-1 connect as store-10), shadows only of the core, its
 Greengrass-internal things (<core>-gda, -gci, -gcm...) and the group's
 devices, and MQTT to the cloud only on the topics the group's subscriptions
 use. Resource lists are sorted and deduplicated, so the same spec always
@@ -69,7 +70,7 @@ def core_iot_policy(region, account, thing_name, group_id=None, cloud_publish_to
     filters.append(iot + "topicfilter/$aws/things/%s-*" % thing_name)
 
     statements = [
-        _allow(["iot:Connect"], [iot + "client/%s*" % thing_name]),
+        _allow(["iot:Connect"], [iot + "client/" + thing_name]),   # exactly its own client id
         _allow(["iot:Publish", "iot:Receive"], topics),
         _allow(["iot:Subscribe"], filters),
         _allow(["iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"],
@@ -143,19 +144,27 @@ def greengrass_cloudwatch_logs_statement(region, account, partition="aws"):
 
 # --- IAM: trust and Lambda execution -----------------------------------------------
 
-def _trust(service):
-    return _doc([{"Effect": "Allow", "Principal": {"Service": service},
-                  "Action": "sts:AssumeRole"}])
+def _trust(service, account, source_arn=None):
+    """`service` may assume the role for this account's resources only (the confused-deputy guard
+    AWS recommends: aws:SourceAccount, and aws:SourceArn where the service sets it)."""
+    if not account:
+        raise GGError("a trust policy needs the account it is scoped to")
+    condition = {"StringEquals": {"aws:SourceAccount": account}}
+    if source_arn:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
+    return _doc([{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
+                  "Condition": condition}])
 
 
-def greengrass_trust_policy():
-    """Trust policy of the group role: assumed by the Greengrass service."""
-    return _trust("greengrass.amazonaws.com")
+def greengrass_trust_policy(account, region="*", partition="aws"):
+    """Trust policy of the group role: assumed by Greengrass, for this account's groups only."""
+    return _trust("greengrass.amazonaws.com", account,
+                  "arn:%s:greengrass:%s:%s:*" % (partition, region, account))
 
 
-def lambda_trust_policy():
-    """Trust policy of the Lambda execution role."""
-    return _trust("lambda.amazonaws.com")
+def lambda_trust_policy(account, partition="aws"):
+    """Trust policy of a Lambda execution role (Lambda sets aws:SourceAccount, not SourceArn)."""
+    return _trust("lambda.amazonaws.com", account)
 
 
 def lambda_execution_policy(region, account, function_names, partition="aws"):

@@ -2,7 +2,7 @@
 from gg_manager.aws.buckets import ensure_managed_bucket
 from gg_manager.aws.session import error_code
 from gg_manager.package.model_tarball import model_digest, model_s3_key, model_source_bytes
-from gg_manager.reconcile import names
+from gg_manager.resources import names
 
 
 def push_model(ctx, path, name, bucket=None):

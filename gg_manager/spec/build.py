@@ -1,32 +1,37 @@
 """Valid group views -> the typed Spec model (no checks here: they ran before)."""
-import copy
 import json
 import os
 
 from gg_manager.spec import model as m
 from gg_manager.spec.frozen import freeze
+from gg_manager.spec.groups import model_source_kind
 from gg_manager.spec.rules.connectors import _params
 from gg_manager.spec.rules.resources import container_of
-
-# What the Greengrass console fills in for a Lambda without settings.
-DEFAULT_TIMEOUT_S = 3
-DEFAULT_MEMORY_KB = 16384
 
 
 def _strings(mapping):
     return {k: (json.dumps(v) if isinstance(v, bool) else str(v)) for k, v in (mapping or {}).items()}
 
 
-def _configuration(data):
-    config = copy.deepcopy(data.get("greengrassConfig") or {})
-    env = config.get("Environment")
-    if isinstance(env, dict) and "Variables" in env:
-        env["Variables"] = _strings(env["Variables"])
-    isolation = ((env or {}).get("Execution") or {}).get("IsolationMode")
-    config.setdefault("Timeout", DEFAULT_TIMEOUT_S)
-    if isolation != "NoContainer":
-        config.setdefault("MemorySize", DEFAULT_MEMORY_KB)
-    return config
+def _core_settings(config):
+    """greengrassConfig -> the Function fields saying how the core runs it."""
+    env = config.get("Environment") or {}
+    execution = env.get("Execution") or {}
+    isolation = execution.get("IsolationMode")
+    run_as = execution.get("RunAs")
+    policies = env.get("ResourceAccessPolicies")
+    memory = config.get("MemorySize")
+    if memory is None and isolation != m.NO_CONTAINER:
+        memory = m.DEFAULT_MEMORY_KB
+    return dict(
+        memory_kb=memory, timeout_s=config.get("Timeout", m.DEFAULT_TIMEOUT_S), pinned=config.get("Pinned"),
+        isolation=isolation, access_sysfs=env.get("AccessSysfs"),
+        run_as=m.RunAs(run_as.get("Uid"), run_as.get("Gid")) if run_as is not None else None,
+        variables=freeze(_strings(env["Variables"])) if "Variables" in env else None,
+        resource_access=tuple(m.ResourceAccess(p["ResourceId"], p.get("Permission")) for p in policies)
+        if policies is not None else None,
+        encoding=config.get("EncodingType"), executable=config.get("Executable"),
+        exec_args=config.get("ExecArgs"), runtime_override=config.get("FunctionRuntimeOverride"))
 
 
 def build_function(data, spec_dir):
@@ -37,14 +42,51 @@ def build_function(data, spec_dir):
         runtime=data.get("runtime", m.DEFAULT_RUNTIME),
         requirements=tuple(r.strip() for r in data.get("requirements") or ()),
         role_arn=data.get("role"), environment=freeze(_strings(data.get("environment"))),
-        configuration=freeze(_configuration(data)))
+        **_core_settings(data.get("greengrassConfig") or {}))
 
 
-def build_resource(data, spec_dir):
+def _group_owner(body):
+    owner = body.get("GroupOwnerSetting")
+    return m.GroupOwner(owner.get("AutoAddGroupOwner"), owner.get("GroupOwner")) if owner is not None else None
+
+
+def _model_owner(body):
+    owner = body.get("OwnerSetting")
+    return m.ModelOwner(owner["GroupOwner"], owner["GroupPermission"]) if owner else None
+
+
+def build_model(entry, spec_dir):
+    """A `Models:` entry: its Source says where the model comes from."""
+    source = entry["Source"]
+    kind = model_source_kind(source)
+    if kind == "sagemaker":
+        origin = m.SageMakerModel(source)
+    elif kind == "s3":
+        origin = m.S3Model(source)
+    else:
+        origin = m.LocalModel(os.path.normpath(os.path.join(spec_dir, source)))
+    return m.Model(entry["Id"], entry.get("Name") or entry["Id"], entry["DestinationPath"], origin,
+                   _model_owner(entry))
+
+
+def build_resource(item, spec_dir):
+    if item.model is not None:
+        return build_model(item.model, spec_dir)
+    data = item.data
     kind = container_of(data)
-    local = data.get("x-local-model")
-    return m.Resource(id=data["Id"], name=data["Name"], kind=kind, data=freeze(data[kind]),
-                      local_model=os.path.normpath(os.path.join(spec_dir, local)) if local else None)
+    body = data[kind]
+    rid, name = data["Id"], data["Name"]
+    if kind == "LocalVolumeResourceData":
+        return m.Volume(rid, name, body["SourcePath"], body["DestinationPath"], _group_owner(body))
+    if kind == "LocalDeviceResourceData":
+        return m.DeviceFile(rid, name, body["SourcePath"], _group_owner(body))
+    if kind == "S3MachineLearningModelResourceData":
+        return m.Model(rid, name, body["DestinationPath"], m.S3Model(body["S3Uri"]), _model_owner(body))
+    if kind == "SageMakerMachineLearningModelResourceData":
+        return m.Model(rid, name, body["DestinationPath"], m.SageMakerModel(body["SageMakerJobArn"]),
+                       _model_owner(body))
+    labels = body.get("AdditionalStagingLabelsToDownload")
+    return m.Secret(rid, name, body["ARN"], tuple(labels) if labels is not None else None)
 
 
 def build_subscription(data):
@@ -64,7 +106,7 @@ def build_group(view, spec_dir):
         devices=tuple(m.Device(d.data["name"], d.data.get("key_path", "./certs"),
                                bool(d.data.get("SyncShadow", False))) for d in view.items("Devices")),
         functions=tuple(build_function(i.data, spec_dir) for i in view.items("Lambdas")),
-        resources=tuple(build_resource(i.data, spec_dir) for i in view.items("Resources")),
+        resources=tuple(build_resource(i, spec_dir) for i in view.items("Resources")),
         subscriptions=tuple(build_subscription(i.data) for i in view.items("Subscriptions")),
         loggers=tuple(m.Logger(i.data["Id"], i.data["Component"], i.data["Level"], i.data["Type"],
                                i.data.get("Space")) for i in view.items("Loggers")),

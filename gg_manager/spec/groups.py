@@ -5,7 +5,7 @@ entry with `Defaults` merged in (an entry's item with the same key wins).
 Every item keeps the path it was written at, so later checks can point at it.
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from gg_manager.spec.diagnostics import Reporter
 
@@ -27,6 +27,7 @@ S3_PREFIX = "s3://"
 class Item:
     data: dict
     path: Tuple
+    model: Optional[dict] = None     # a resource expanded from this `Models:` entry
 
 
 @dataclass
@@ -141,7 +142,8 @@ def model_source_kind(source: str) -> str:
 
 
 def expand_models(view: GroupView) -> None:
-    """`Models:` entries become ML resources; a local folder keeps its path for packing."""
+    """`Models:` entries become ML resources for the rules to check (a local folder's resource has
+    no S3Uri yet); the item keeps the entry it came from, which the model is built from."""
     resources = view.sections.setdefault("Resources", [])
     for item in view.items("Models"):
         model = item.data
@@ -157,6 +159,6 @@ def expand_models(view: GroupView) -> None:
         elif kind == "s3":
             data = {"S3MachineLearningModelResourceData": dict(body, S3Uri=source)}
         else:
-            data = {"S3MachineLearningModelResourceData": dict(body), "x-local-model": source}
+            data = {"S3MachineLearningModelResourceData": dict(body)}
         data.update({"Id": model.get("Id"), "Name": model.get("Name") or model.get("Id")})
-        resources.append(Item(data, item.path))
+        resources.append(Item(data, item.path, model=model))

@@ -1,24 +1,29 @@
-"""The spec as a typed, immutable value, shaped like the Greengrass API's definition versions.
+"""The spec as a typed, immutable value: what the user declares, in no target's shape.
 
-Names that only AWS can turn into ARNs (Lambda aliases, things, connectors) stay
-symbolic here; each `*_definition_version` takes a resolver for them, so the
-reconciler only compares and sends. This module imports nothing from AWS.
+Greengrass V1 (definition versions) and Greengrass V2 (components, deployments) are
+targets that lower this value into their own API shapes (gg_manager/targets/*). Names
+that only AWS can turn into ARNs (Lambda aliases, things, connectors) stay symbolic.
+This module imports nothing from AWS and knows no API.
 """
 import hashlib
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Tuple
+from typing import Optional, Tuple, Union
 
-from gg_manager.spec.frozen import FrozenDict, thaw
+from gg_manager.spec.frozen import FrozenDict
 
 DEFAULT_RUNTIME = "python3.7"
 DEFAULT_ALIAS = "default"
+# What the Greengrass console fills in for a Lambda without settings.
+DEFAULT_TIMEOUT_S = 3
+DEFAULT_MEMORY_KB = 16384
+CONTAINER, NO_CONTAINER = "GreengrassContainer", "NoContainer"
 
 
 @dataclass(frozen=True)
 class Core:
-    name: str
-    key_path: str
-    config_path: str
+    name: str                        # the IoT thing of the core device
+    key_path: str                    # where its key and certificate live on this machine
+    config_path: str                 # where its device configuration is written
     sync_shadow: bool
 
 
@@ -30,8 +35,24 @@ class Device:
 
 
 @dataclass(frozen=True)
+class ResourceAccess:
+    resource_id: str
+    permission: Optional[str]        # "ro" | "rw" | None (the service's default)
+
+
+@dataclass(frozen=True)
+class RunAs:
+    uid: Optional[int]
+    gid: Optional[int]
+
+
+@dataclass(frozen=True)
 class Function:
-    """A Lambda: packaged by gg (`package` set) or an existing one referenced by name."""
+    """A Lambda: packaged by gg (`package` set) or an existing one referenced by name.
+
+    The first group of fields is the Lambda in the cloud; the second how the core runs
+    it (greengo's greengrassConfig). None means "not declared" (the target's default).
+    """
     name: str
     alias: str
     handler: Optional[str]
@@ -40,30 +61,91 @@ class Function:
     requirements: Tuple[str, ...]
     role_arn: Optional[str]          # None: gg's generated execution role
     environment: FrozenDict          # the Lambda's own (cloud) environment variables
-    configuration: FrozenDict        # FunctionConfiguration, exactly as the API takes it
+    # -- on the core --
+    memory_kb: Optional[int] = None  # None: no limit (NoContainer)
+    timeout_s: int = DEFAULT_TIMEOUT_S
+    pinned: Optional[bool] = None    # long-lived
+    isolation: Optional[str] = None  # GreengrassContainer | NoContainer
+    run_as: Optional[RunAs] = None
+    access_sysfs: Optional[bool] = None
+    variables: Optional[FrozenDict] = None              # the core-side environment variables
+    resource_access: Optional[Tuple[ResourceAccess, ...]] = None
+    encoding: Optional[str] = None   # json | binary
+    executable: Optional[str] = None
+    exec_args: Optional[str] = None
+    runtime_override: Optional[str] = None
 
     @property
     def managed(self) -> bool:
         return self.package is not None
 
-    def definition_entry(self, alias_arn: str) -> dict:
-        return {"Id": self.name, "FunctionArn": alias_arn,
-                "FunctionConfiguration": thaw(self.configuration)}
+
+@dataclass(frozen=True)
+class GroupOwner:
+    auto_add: Optional[bool]
+    group_owner: Optional[str]
 
 
 @dataclass(frozen=True)
-class Resource:
+class LocalModel:
+    path: str                        # a folder (or tar.gz) gg packs and uploads
+
+
+@dataclass(frozen=True)
+class S3Model:
+    uri: str                         # s3://bucket/key of a tar.gz or zip
+
+
+@dataclass(frozen=True)
+class SageMakerModel:
+    job_arn: str                     # a Completed training job
+
+
+ModelSource = Union[LocalModel, S3Model, SageMakerModel]
+
+
+@dataclass(frozen=True)
+class ModelOwner:
+    group_owner: str
+    permission: str                  # ro | rw
+
+
+@dataclass(frozen=True)
+class Model:
     id: str
     name: str
-    kind: str                        # the ResourceDataContainer key
-    data: FrozenDict                 # that container's body
-    local_model: Optional[str] = None  # a folder gg packs and uploads; S3Uri known at apply
+    destination_path: str
+    source: ModelSource
+    owner: Optional[ModelOwner] = None
 
-    def definition_entry(self, local_model_uri: Optional[str] = None) -> dict:
-        body = thaw(self.data)
-        if self.local_model is not None:
-            body["S3Uri"] = local_model_uri
-        return {"Id": self.id, "Name": self.name, "ResourceDataContainer": {self.kind: body}}
+
+@dataclass(frozen=True)
+class Volume:
+    id: str
+    name: str
+    source_path: str
+    destination_path: str
+    group_owner: Optional[GroupOwner] = None
+
+
+@dataclass(frozen=True)
+class DeviceFile:
+    """A device node (/dev/...) the Lambdas may open: a GPU, a camera."""
+    id: str
+    name: str
+    source_path: str
+    group_owner: Optional[GroupOwner] = None
+
+
+@dataclass(frozen=True)
+class Secret:
+    id: str
+    name: str
+    arn: str
+    staging_labels: Optional[Tuple[str, ...]] = None
+
+
+Resource = Union[Model, Volume, DeviceFile, Secret]
 
 
 @dataclass(frozen=True)
@@ -86,9 +168,6 @@ class Endpoint:
         return self.name if self.kind == "arn" else "%s::%s" % (self.kind, self.name)
 
 
-Resolver = Callable[[Endpoint], str]
-
-
 @dataclass(frozen=True)
 class Subscription:
     id: str
@@ -102,10 +181,6 @@ class Subscription:
         digest = hashlib.sha256(("%s|%s|%s" % (source, subject, target)).encode()).hexdigest()
         return "sub-" + digest[:16]
 
-    def definition_entry(self, resolve: Resolver) -> dict:
-        return {"Id": self.id, "Source": resolve(self.source), "Subject": self.subject,
-                "Target": resolve(self.target)}
-
 
 @dataclass(frozen=True)
 class Logger:
@@ -115,21 +190,12 @@ class Logger:
     type: str
     space: Optional[int]
 
-    def definition_entry(self) -> dict:
-        entry = {"Id": self.id, "Component": self.component, "Level": self.level, "Type": self.type}
-        if self.space is not None:
-            entry["Space"] = self.space
-        return entry
-
 
 @dataclass(frozen=True)
 class Connector:
     id: str
     arn: str
     parameters: FrozenDict
-
-    def definition_entry(self) -> dict:
-        return {"Id": self.id, "ConnectorArn": self.arn, "Parameters": thaw(self.parameters)}
 
 
 @dataclass(frozen=True)
@@ -149,31 +215,9 @@ class Group:
     def function(self, name: str) -> Function:
         return next(f for f in self.functions if f.name == name)
 
-    def core_definition_version(self, thing_arn: str, certificate_arn: str) -> dict:
-        return {"Cores": [{"Id": self.core.name, "ThingArn": thing_arn,
-                           "CertificateArn": certificate_arn, "SyncShadow": self.core.sync_shadow}]}
-
-    def device_definition_version(self, things: Mapping[str, Tuple[str, str]]) -> dict:
-        """`things`: device name -> (thing ARN, certificate ARN)."""
-        return {"Devices": [{"Id": d.name, "ThingArn": things[d.name][0],
-                             "CertificateArn": things[d.name][1], "SyncShadow": d.sync_shadow}
-                            for d in self.devices]}
-
-    def function_definition_version(self, alias_arns: Mapping[str, str]) -> dict:
-        return {"Functions": [f.definition_entry(alias_arns[f.name]) for f in self.functions]}
-
-    def resource_definition_version(self, local_model_uris: Mapping[str, str] = None) -> dict:
-        uris = local_model_uris or {}
-        return {"Resources": [r.definition_entry(uris.get(r.id)) for r in self.resources]}
-
-    def subscription_definition_version(self, resolve: Resolver) -> dict:
-        return {"Subscriptions": [s.definition_entry(resolve) for s in self.subscriptions]}
-
-    def logger_definition_version(self) -> dict:
-        return {"Loggers": [lg.definition_entry() for lg in self.loggers]}
-
-    def connector_definition_version(self) -> dict:
-        return {"Connectors": [c.definition_entry() for c in self.connectors]}
+    @property
+    def models(self) -> Tuple[Model, ...]:
+        return tuple(r for r in self.resources if isinstance(r, Model))
 
 
 @dataclass(frozen=True)
@@ -183,3 +227,7 @@ class Spec:
 
     def group(self, name: str) -> Group:
         return next(g for g in self.groups if g.name == name)
+
+    def only(self, names) -> "Spec":
+        """The same spec narrowed to these groups."""
+        return Spec(self.file, tuple(g for g in self.groups if g.name in set(names)))

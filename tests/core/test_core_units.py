@@ -10,7 +10,7 @@ import pytest
 
 from gg_manager.core import lambdas
 from gg_manager.core.artifacts import ArtifactError, parse_s3_uri, s3_location
-from gg_manager.core.config import load_config, parse_thing_arn
+from gg_manager.core.v1.config import load_config, parse_thing_arn
 from gg_manager.core.ipc_server import IPCServer, encode_client_context
 from gg_manager.core.paths import lambda_environment, map_resources, rewrite_value
 from gg_manager.core.router import Router, topic_matches

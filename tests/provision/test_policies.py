@@ -28,7 +28,7 @@ def grants(doc):
 def test_core_policy_minimal_and_scoped():
     g = grants(core_iot_policy(R, A, T, group_id="g-123"))
     assert g == {
-        "iot:Connect": [IOT + "client/GG_Core*"],
+        "iot:Connect": [IOT + "client/GG_Core"],
         "iot:Publish": [IOT + "topic/$aws/things/GG_Core-*",
                         IOT + "topic/$aws/things/GG_Core/shadow/*"],
         "iot:Receive": [IOT + "topic/$aws/things/GG_Core-*",
@@ -138,11 +138,22 @@ def test_s3_object_arn_accepts_arns():
     assert s3_object_arn("arn:aws:s3:::b/k.tar.gz") == "arn:aws:s3:::b/k.tar.gz"
 
 
-def test_trust_policies():
-    for doc, service in ((greengrass_trust_policy(), "greengrass.amazonaws.com"),
-                         (lambda_trust_policy(), "lambda.amazonaws.com")):
-        assert doc == {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+def test_trust_policies_are_scoped_to_the_account():
+    gg = greengrass_trust_policy(A, R)
+    assert gg == {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "greengrass.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": A},
+                       "ArnLike": {"aws:SourceArn": "arn:aws:greengrass:%s:%s:*" % (R, A)}}}]}
+    assert lambda_trust_policy(A) == {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": A}}}]}
+    with pytest.raises(GGError):
+        lambda_trust_policy("")
+
+
+def test_core_may_connect_only_as_itself():
+    connect = grants(core_iot_policy(R, A, "store-1", group_id="g"))["iot:Connect"]
+    assert connect == [IOT + "client/store-1"]      # not store-10, not store-1-anything
 
 
 def test_lambda_execution_policy_only_own_log_groups():

@@ -176,6 +176,12 @@ def listing(aws_env, project):
 
 
 @pytest.fixture
+def listing_of(aws_env):
+    """listing_of(project) -> everything of that project's spec that AWS lists."""
+    return lambda p: list_everything(aws_env, p.prefix)
+
+
+@pytest.fixture
 def snapshot(aws_env, project):
     return lambda: full_state(aws_env, project.prefix)
 

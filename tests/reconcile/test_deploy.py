@@ -66,9 +66,12 @@ def test_apply_with_deploy_and_lambda_code_change_needs_redeploy(project, aws_en
         (project.root / "src" / "main.py").write_text("def handler(event, context):\n    return 2\n")
         code, plan = project.plan_json()
         assert code == 2
-        assert {(c["action"], c["kind"]) for c in plan["changes"]} == {("update", "lambda"),
-                                                                       ("redeploy", "deployment")}
+        assert {(c["action"], c["kind"]) for c in plan["changes"]} == {("update", "lambda")}
         assert plan["deploy_needed"] == [project.prefix + "-g"]
+        code, text = project.gg("plan", "--deploy", "--format", "json")
+        deploy_plan = json.loads(text[text.index("{"):text.rindex("}") + 1])
+        assert {(c["action"], c["kind"]) for c in deploy_plan["changes"]} == {("update", "lambda"),
+                                                                              ("deploy", "deployment")}
         code, out = project.gg("apply", "--deploy")
         assert code == 0 and "Deployed 1 group." in out
     finally:
@@ -79,3 +82,20 @@ def test_deploy_before_apply_is_a_clear_error(project, aws_env):
     code, out = project.gg("deploy")
     assert code == 1
     assert out.strip() == "error: not in AWS yet: group %s-g; run `gg apply` first" % project.prefix
+
+
+def test_a_failed_deployment_is_work_for_the_next_apply_deploy(project, aws_env):
+    """CreateDeployment fails once: the next `gg apply --deploy` deploys (it used to say "No changes")."""
+    aws_env.set_auto_complete(0.2)
+    try:
+        with aws_env.faults(fail_operations=["CreateDeployment:always"]):
+            code, out = project.gg("apply", "--deploy", "--timeout", "30")
+        assert code == 1 and "CreateDeployment" in out, out
+        code, text = project.gg("plan", "--deploy")
+        assert code == 0 and "! deployment" in text and "was never deployed" in text, text
+        code, out = project.gg("apply", "--deploy", "--timeout", "30")
+        assert code == 0 and "Deployed 1 group." in out, out
+        code, text = project.gg("plan", "--deploy", "--detailed-exitcode")
+        assert code == 0, text
+    finally:
+        aws_env.set_auto_complete(None)

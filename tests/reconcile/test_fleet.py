@@ -49,3 +49,39 @@ def test_fleet_apply_one_group_fails_others_complete(new_project, aws_env):
     assert len(groups) == 4 and all(g.get("LatestVersion") for g in groups)
     versions = {g["Name"]: len(gg.list_group_versions(GroupId=g["Id"])["Versions"]) for g in groups}
     assert set(versions.values()) == {1}, versions          # one group version per group, even after the retry
+
+
+def test_cores_sharing_a_config_path_each_get_their_own_config_file(new_project, aws_env):
+    """A fleet whose cores do not set config_path: each core's config.json at its own path (it used
+    to be one config/config.json that the last group wrote), and the plan says so."""
+    project = new_project()
+    project.write(fleet_text(project.prefix, 3))
+    code, text = project.gg("plan")
+    assert "3 cores share config_path ./config: each core's config.json goes to" in text, text
+    assert project.gg("apply")[0] == 0
+    assert not (project.root / "config" / "config.json").exists()
+    for i in range(3):
+        core = "%s-core%d" % (project.prefix, i)
+        config = json.loads((project.root / "config" / core / "config.json").read_text())
+        assert config["coreThing"]["thingArn"].endswith(":thing/" + core)
+
+
+def test_a_fleet_apply_reads_each_group_once_and_locks_in_one_transaction(new_project, aws_env):
+    """Planned once: under the lock only the list calls and gg's apply record are read again; the
+    locks of the whole fleet are one transaction to take and one to release."""
+    project = new_project()
+    project.write(fleet_text(project.prefix, 4))
+    assert project.gg("apply")[0] == 0
+    project.edit("MemorySize: 131072", "MemorySize: 262144")
+    aws_env.reset_calls()
+    code, out = project.gg("apply")
+    assert code == 0, out
+    calls = aws_env.calls()
+    for op in ("greengrass:ListTagsForResource", "greengrass:GetAssociatedRole", "iot:GetPolicy",
+               "iot:ListThingPrincipals", "iot:ListTargetsForPolicy"):
+        assert calls.get(op) == 4, (op, calls)
+    assert calls.get("greengrass:GetFunctionDefinitionVersion") == 1      # one content, read once
+    assert calls.get("greengrass:CreateFunctionDefinitionVersion") == 4
+    assert calls.get("greengrass:CreateGroupVersion") == 4
+    assert calls.get("dynamodb:TransactWriteItems") == 2
+    assert not [k for k in calls if k.startswith(("greengrass:Tag", "lambda:Tag"))]   # no re-tagging

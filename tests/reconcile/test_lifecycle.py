@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from gg_manager.reconcile.names import MANAGED_BY
+from gg_manager.resources.names import MANAGED_BY
 
 
 def changes(plan):
@@ -55,8 +55,9 @@ def test_resources_are_tagged_as_managed_by_gg(project, aws_env):
 
 EDITS = [
     # (id, how, expected (action, kind) pairs)
+    # the group needs a deployment (the plan's summary says so; `gg plan --deploy` plans it)
     ("lambda-code", ("file", "src/main.py", "def handler(event, context):\n    return {'v': 2}\n"),
-     [("redeploy", "deployment"), ("update", "lambda")]),
+     [("update", "lambda")]),
     ("lambda-config", ("spec", "MemorySize: 131072", "MemorySize: 262144"),
      [("create", "group version"), ("update", "function definition")]),
     ("lambda-env", ("spec", "Variables: {OUTPUT_TOPIC: {p}/out}", "Variables: {OUTPUT_TOPIC: {p}/out2}"),
@@ -73,9 +74,11 @@ EDITS = [
     ("model", ("file", "model/model-shapes.json", '[{"shape": [1, 3, 64, 64]}]'),
      [("create", "group version"), ("create", "model object"), ("update", "iam role"),
       ("update", "resource definition")]),
+    # the old core's certificate, thing and policy each go, as steps of their own
     ("core-renamed", ("spec", "  - name: {p}-core", "  - name: {p}-core2"),
      [("create", "certificate"), ("create", "group version"), ("create", "iot policy"),
-      ("create", "iot thing"), ("delete", "iot thing"), ("update", "core definition")]),
+      ("create", "iot thing"), ("delete", "certificate"), ("delete", "iot policy"), ("delete", "iot thing"),
+      ("update", "core definition"), ("update", "device config")]),
     ("logger-removed", ("spec", "Loggers:\n  - {Component: GreengrassSystem, Id: sys, Level: INFO, "
                                 "Space: 1024, Type: FileSystem}\n", ""),
      [("create", "group version"), ("delete", "logger definition")]),

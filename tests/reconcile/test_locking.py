@@ -75,13 +75,32 @@ def test_lock_of_a_live_run_elsewhere_blocks_and_unlock_clears_it(project, aws_e
     assert project.gg("apply", "--lock-timeout", "0")[0] == 0
 
 
-def test_lock_left_by_a_dead_process_here_is_taken_over(project, aws_env):
+def test_a_live_lock_of_another_container_with_this_host_name_is_never_taken_over(project, aws_env):
+    """Two containers share host names and PIDs: a lock naming this host and a PID that does not run
+    here belongs to another machine's live run until it expires."""
     assert project.gg("apply")[0] == 0
     group = project.prefix + "-g"
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    _hold_lock(aws_env, group, "me@%s pid %d [deadbeef]" % (socket.gethostname(), dead.pid))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    owner = "me@%s pid %d [deadbeef]" % (socket.gethostname(), gone.pid)
+    _hold_lock(aws_env, group, owner)
     project.edit("Level: INFO", "Level: WARN")
     code, out = project.gg("apply", "--lock-timeout", "0")
-    assert code == 0, out
-    assert "removed the lock of me@" in out
+    assert code == 1 and "group %s is locked by %s" % (group, owner) in out, out
+    item = aws_env.boto3_client("dynamodb").get_item(TableName=TABLE, Key={"lock": {"S": "group:" + group}})
+    assert item["Item"]["owner"]["S"] == owner                        # still the other run's
+
+
+def test_an_expired_lock_is_taken_over_and_owners_are_unique(project, aws_env):
+    assert project.gg("apply")[0] == 0
+    group = project.prefix + "-g"
+    now = int(time.time())
+    aws_env.boto3_client("dynamodb").put_item(TableName=TABLE, Item={
+        "lock": {"S": "group:" + group}, "owner": {"S": "ci@gone [0123]"}, "purpose": {"S": "gg apply"},
+        "since": {"N": str(now - 2000)}, "expires_at": {"N": str(now - 1)}})
+    project.edit("Level: INFO", "Level: WARN")
+    assert project.gg("apply", "--lock-timeout", "0")[0] == 0
+    from gg_manager.locking import owner_id
+    first, second = owner_id(), owner_id()
+    assert first != second and first.split(" [")[0] == second.split(" [")[0]
+    assert len(first.rsplit("[", 1)[1].rstrip("]")) == 32           # a random token, not a PID

@@ -4,9 +4,9 @@ import io
 import json
 
 from gg_manager.aws.session import connect
-from gg_manager.rollout.run import Rollout
-from gg_manager.rollout.targets import Target
-from gg_manager.rollout.waves import parse_limit, parse_waves
+from gg_manager.targets.v1.rollout.run import Rollout
+from gg_manager.targets.v1.rollout.targets import Target
+from gg_manager.targets.v1.rollout.waves import parse_limit, parse_waves
 
 ROLE = "gg-bulk-deploy"
 
@@ -97,7 +97,7 @@ def test_execution_role_bucket_and_input_files(aws_env):
 
 
 def test_an_edited_execution_role_is_put_back(aws_env):
-    from gg_manager.rollout.role import ensure_role, policy, trust
+    from gg_manager.targets.v1.rollout.role import ensure_role, policy, trust
 
     ctx = connect(region=aws_env.region, endpoint_url=aws_env.endpoint_url)
     ensure_role(ctx)

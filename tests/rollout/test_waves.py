@@ -2,7 +2,7 @@
 import pytest
 
 from gg_manager.errors import GGError
-from gg_manager.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves, split
+from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves, split
 
 NAMES = ["g%02d" % i for i in range(20)]
 
@@ -46,7 +46,7 @@ def test_failure_limits_count_over_all_waves_so_far():
 
 def test_text_report_names_failed_groups_and_what_never_started():
     from gg_manager.commands.rollout import render_text
-    from gg_manager.rollout.run import Report, WaveResult
+    from gg_manager.targets.v1.rollout.run import Report, WaveResult
 
     report = Report("rollout", "0", waves=[
         WaveResult(1, ["a"], "b-1", "Completed", ["a"], [], 3.0),

@@ -91,7 +91,7 @@ def test_object_detection_sample_model():
     assert group.core.name == "GG_Object_Detection_Core" and group.core.sync_shadow is True
     fn = group.function("BlogInfer")
     assert fn.alias == "dev" and fn.runtime == "python3.7"
-    assert fn.configuration["MemorySize"] == 900000 and fn.configuration["Pinned"] is True
+    assert fn.memory_kb == 900000 and fn.pinned is True
     assert {r.id for r in group.resources} == {"MyObjectDetectionModel", "nvidia0", "nvidiactl",
                                                 "nvidia-uvm", "nvidia-uvm-tools"}
 

@@ -33,8 +33,8 @@ def test_fleet_with_defaults(validate, workdir):
     assert "valid (2 groups: store-1, store-2)" in run.out
     spec = load_spec(run.path).spec
     one, two = spec.groups
-    assert one.function("fn").configuration["MemorySize"] == 131072
-    assert two.function("fn").configuration["MemorySize"] == 262144  # the entry's item wins
+    assert one.function("fn").memory_kb == 131072
+    assert two.function("fn").memory_kb == 262144  # the entry's item wins
     assert len(two.functions) == 1
     assert dict(two.tags) == {"app": "shop", "tier": "gold"}
     assert [s.subject for s in one.subscriptions] == ["out/topic"]

@@ -1,5 +1,7 @@
-"""GPU and ML model shorthands expand to what the Greengrass API takes."""
+"""GPU and ML model shorthands expand to what the Greengrass API takes (through the V1 target's lowering)."""
 from gg_manager.spec import load_spec
+from gg_manager.spec.model import LocalModel
+from gg_manager.targets.v1 import lower as v1
 
 GPU_DEVICES = {"/dev/nvidia0", "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools"}
 
@@ -8,11 +10,11 @@ def test_gpu_line_adds_devices_and_rw_access(validate, base):
     run = validate(base.replace("    package: src\n", "    package: src\n    gpu: true\n"))
     assert run.code == 0, run.text
     group = load_spec(run.path).spec.groups[0]
-    resources = group.resource_definition_version()["Resources"]
+    resources = v1.resource_definition(group, {})["Resources"]
     devices = {r["Id"]: r["ResourceDataContainer"]["LocalDeviceResourceData"]["SourcePath"]
                for r in resources if "LocalDeviceResourceData" in r["ResourceDataContainer"]}
     assert set(devices.values()) == GPU_DEVICES
-    config = group.function_definition_version({"fn": "arn:fn:live"})["Functions"][0]["FunctionConfiguration"]
+    config = v1.function_definition(group, {"fn": "arn:fn:live"})["Functions"][0]["FunctionConfiguration"]
     granted = {p["ResourceId"]: p["Permission"] for p in config["Environment"]["ResourceAccessPolicies"]}
     assert granted == dict({"vol": "rw"}, **{i: "rw" for i in devices})
 
@@ -47,9 +49,9 @@ Models:
     assert run.code == 0, run.text
     group = load_spec(run.path).spec.groups[0]
     local = [r for r in group.resources if r.id == "folder"][0]
-    assert local.local_model == str(workdir / "model")
-    entries = {r["Id"]: r for r in group.resource_definition_version(
-        {"folder": "s3://bucket/gg-models/folder/abc.tar.gz"})["Resources"]}
+    assert local.source == LocalModel(str(workdir / "model"))
+    entries = {r["Id"]: r for r in v1.resource_definition(
+        group, {"folder": "s3://bucket/gg-models/folder/abc.tar.gz"})["Resources"]}
     assert entries["trained"]["ResourceDataContainer"] == {"SageMakerMachineLearningModelResourceData": {
         "DestinationPath": "/ml/a",
         "SageMakerJobArn": "arn:aws:sagemaker:us-east-1:123456789012:training-job/boxes-7"}}
@@ -83,7 +85,7 @@ def test_subscription_endpoints_resolve_by_name(validate, base):
     run = validate(base)
     group = load_spec(run.path).spec.groups[0]
     arns = {"Lambda::fn": "arn:aws:lambda:us-east-1:1:function:fn:live", "cloud": "cloud"}
-    subs = group.subscription_definition_version(lambda e: arns[str(e)])["Subscriptions"]
+    subs = v1.subscription_definition(group, lambda e: arns[str(e)])["Subscriptions"]
     assert subs[0]["Source"] == "arn:aws:lambda:us-east-1:1:function:fn:live"
     assert subs[0]["Target"] == "cloud"
     assert subs[0]["Id"].startswith("sub-")

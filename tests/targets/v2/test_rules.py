@@ -26,7 +26,7 @@ def v2_problems(path, text=None):
 def test_the_example_app_needs_only_its_runtime_lines_changed():
     path = os.path.join(ROOT, "greengrass.yaml")
     problems = v2_problems(path)
-    assert [(line, severity) for line, severity, _ in problems] == [(52, "error"), (77, "error")]
+    assert [(line, severity) for line, severity, _ in problems] == [(52, "error"), (78, "error")]
     assert all("runtime: python3.11" in message for _, _, message in problems)
     text = open(path, encoding="utf-8").read().replace("    runtime: python3.7\n", "")
     assert v2_problems(path, text) == []

@@ -1,0 +1,101 @@
+"""IAM roles gg makes: a trust policy and one inline policy, tagged as gg's."""
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from gg_manager.aws.errors import exists, gone, missing
+from gg_manager.plan.model import Change
+from gg_manager.plan.operations import read
+from gg_manager.resources import names
+from gg_manager.resources.compare import policy_document, same_policy
+
+GONE = gone("iam")
+
+
+@dataclass
+class DesiredRole:
+    name: str
+    trust: dict
+    policy: Optional[dict]
+    group: str = ""                  # the group it serves ("" for a Lambda's execution role)
+
+    @property
+    def policy_name(self):
+        return self.name + "-policy"
+
+    def arn(self, ctx):
+        return "arn:%s:iam::%s:role/%s" % (ctx.partition, ctx.account, self.name)
+
+
+@dataclass
+class ActualRole:
+    name: str
+    arn: str
+    trust: Optional[dict]
+    policy: Optional[dict]           # the inline policy gg names (name + "-policy")
+    tags: dict = field(default_factory=dict)
+    inline: List[str] = field(default_factory=list)     # every inline policy (read for delete only)
+    attached: List[str] = field(default_factory=list)   # managed policy ARNs (read for delete only)
+
+    @property
+    def managed(self):
+        return names.is_managed(self.tags)
+
+
+def discover_role(ctx, name, policy_name=None, for_delete=False) -> Optional[ActualRole]:
+    role = missing(read, ctx, "iam:GetRole", RoleName=name)
+    if not role:
+        return None
+    role = role["Role"]
+    policy = None
+    if policy_name:
+        doc = missing(read, ctx, "iam:GetRolePolicy", RoleName=name, PolicyName=policy_name)
+        policy = policy_document((doc or {}).get("PolicyDocument"))
+    actual = ActualRole(name, role["Arn"], policy_document(role.get("AssumeRolePolicyDocument")), policy,
+                        names.tag_map(role.get("Tags")))
+    if for_delete:
+        actual.inline = read(ctx, "iam:ListRolePolicies", RoleName=name).get("PolicyNames", [])
+        actual.attached = [p["PolicyArn"] for p in read(ctx, "iam:ListAttachedRolePolicies",
+                                                         RoleName=name).get("AttachedPolicies", [])]
+    return actual
+
+
+def role_changes(role: DesiredRole, actual: Optional[ActualRole], group="") -> List[Change]:
+    """Create the role, or put its trust and policy back; [] when it is as desired."""
+    if actual is None:
+        change = Change("create", "iam role", role.name, group=group, after={"trust": role.trust, "policy": role.policy})
+        change.add("iam:CreateRole", {"RoleName": role.name, "AssumeRolePolicyDocument": role.trust,
+                                      "Description": "managed by gg", "Tags": names.tag_list(names.tags(role.group))},
+                   done_if=exists("iam"))
+        if role.policy:
+            change.add("iam:PutRolePolicy", {"RoleName": role.name, "PolicyName": role.policy_name,
+                                             "PolicyDocument": role.policy})
+        return [change]
+    change = Change("update", "iam role", role.name, group=group, before={"trust": actual.trust, "policy": actual.policy},
+                    after={"trust": role.trust, "policy": role.policy})
+    if not same_policy(actual.trust, role.trust):
+        change.fields.append("trust policy")
+        change.add("iam:UpdateAssumeRolePolicy", {"RoleName": role.name, "PolicyDocument": role.trust})
+    if not same_policy(actual.policy, role.policy):
+        change.fields.append("policy %s" % role.policy_name)
+        if role.policy:
+            change.add("iam:PutRolePolicy", {"RoleName": role.name, "PolicyName": role.policy_name,
+                                             "PolicyDocument": role.policy})
+        else:
+            change.add("iam:DeleteRolePolicy", {"RoleName": role.name, "PolicyName": role.policy_name},
+                       done_if=GONE)
+    return [change] if change.steps else []
+
+
+def delete_role_change(actual: ActualRole, group="", fallback_policy=None) -> Change:
+    """Every inline policy, every attached managed policy, then the role."""
+    change = Change("delete", "iam role", actual.name, group=group, before={"trust": actual.trust})
+    inline = actual.inline or ([fallback_policy] if fallback_policy else [])
+    for policy in inline:
+        change.add("iam:DeleteRolePolicy", {"RoleName": actual.name, "PolicyName": policy}, done_if=GONE)
+    for arn in actual.attached:
+        change.add("iam:DetachRolePolicy", {"RoleName": actual.name, "PolicyArn": arn}, done_if=GONE)
+    change.add("iam:DeleteRole", {"RoleName": actual.name}, done_if=GONE)
+    return change
+
+
+__all__ = ["DesiredRole", "ActualRole", "discover_role", "role_changes", "delete_role_change"]

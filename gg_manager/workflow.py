@@ -1,0 +1,170 @@
+"""plan / apply / destroy / deploy / status, usable from Python (the CLI's commands only parse
+arguments and print what these return).
+
+    ctx = connect(region="us-east-1")
+    spec = load_spec("greengrass.yaml").spec
+    planned = plan(ctx, spec)                       # Planned(desired, actual, plan)
+    result = apply(ctx, spec, out=sys.stdout)       # plans, locks, re-checks, executes
+    removed = destroy(ctx, spec, confirm=lambda plan: True)
+
+`out` receives progress lines (the plan before it runs, each change as it is made,
+deployment progress), with the spec's sensitive values redacted. Errors a user can act
+on raise GGError.
+"""
+import sys
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from gg_manager.errors import GGError
+from gg_manager.locking import held_locks
+from gg_manager.plan import saved as saved_plans
+from gg_manager.plan.execute import Executor, Outcome
+from gg_manager.plan.model import Plan
+from gg_manager.plan.render import render_text
+from gg_manager.plan.sensitive import redact, redacting
+from gg_manager.targets import get_target
+
+
+@dataclass
+class Planned:
+    desired: object
+    actual: object
+    plan: Plan
+
+
+@dataclass
+class ApplyResult:
+    plan: Plan
+    outcome: Optional[Outcome] = None
+    deployments: List = field(default_factory=list)      # deployment results when deploying
+
+    @property
+    def deployed(self):
+        return [d for d in self.deployments if d.ok]
+
+
+@dataclass
+class DestroyResult:
+    plan: Plan
+    outcome: Optional[Outcome] = None
+    confirmed: bool = True
+
+    def counts(self):
+        """(changes carried out, changes whose resources AWS said were already gone)."""
+        if not self.outcome:
+            return 0, 0
+        gone = sum(1 for c in self.plan.changes if all(s.id in self.outcome.done for s in c.steps))
+        return len(self.plan.changes) - gone, gone
+
+
+def plan(ctx, spec, only=None, deploy=False, target=None) -> Planned:
+    """Read AWS (read-only) and compute what apply would do."""
+    target = target or get_target()
+    desired = target.lower(spec, ctx, only)
+    actual = target.discover(ctx, desired, deploy)
+    return Planned(desired, actual, target.diff(desired, actual, deploy))
+
+
+def check_mode(mode, target, actual):
+    """`gg create` refuses groups that exist, `gg update` groups that do not."""
+    exists = target.existing(actual)
+    present = sorted(n for n, e in exists.items() if e)
+    absent = sorted(n for n, e in exists.items() if not e)
+    if mode == "create" and present:
+        raise GGError("already created: group %s; use `gg update` or `gg apply`" % ", ".join(present))
+    if mode == "update" and absent:
+        raise GGError("not created yet: group %s; use `gg create` or `gg apply`" % ", ".join(absent))
+
+
+def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=None, lock_timeout=60,
+          timeout=300, sensitive=frozenset(), out=sys.stdout, target=None) -> ApplyResult:
+    """Plan without a lock (a no-op apply writes nothing, not even a lock); when there is work, take
+    the groups' locks, re-check what the plan read, and execute exactly the plan shown."""
+    target = target or get_target()
+    out = redacting(out, sensitive)
+    planned = plan(ctx, spec, only, deploy, target)
+    check_mode(mode, target, planned.actual)
+    if saved is not None:
+        saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
+    if planned.plan.empty:
+        out.write(render_text(planned.plan) + "\n")
+        return ApplyResult(planned.plan)
+    with held_locks(ctx, target.lock_names(planned.desired), "gg apply", lock_timeout, out=out):
+        if not target.still_current(ctx, planned.desired, planned.actual):
+            actual = target.discover(ctx, planned.desired, deploy)
+            planned = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
+            if saved is not None:
+                saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
+            out.write("AWS changed while waiting for the lock; planned again.\n")
+        result = _execute(ctx, target, planned.plan, out, "apply", sensitive)
+    if deploy:
+        started = target.started_deployments(result.plan, result.outcome) if result.outcome else []
+        result.deployments = target.wait_for(ctx, started, timeout, out) if started else []
+    return result
+
+
+def _execute(ctx, target, plan_, out, verb, sensitive=frozenset()) -> ApplyResult:
+    out.write(render_text(plan_) + "\n")
+    if plan_.empty:
+        return ApplyResult(plan_)
+    out.write("\n")
+    outcome = Executor(ctx, target.local_handlers, out).run(plan_)
+    if not outcome.ok:
+        raise GGError(redact(failure_message(outcome, verb), sensitive))
+    out.write("Apply complete.%s\n" % (" Deploy with `gg deploy`." if plan_.deploy_needed and
+                                        not any(c.action == "deploy" for c in plan_.changes) else ""))
+    return ApplyResult(plan_, outcome)
+
+
+def failure_message(outcome, verb):
+    """What failed; "run it again" only when running again can help (every failure was transient)."""
+    lines = ["%s: %s" % ("group %s" % scope if scope else "shared", exc) for scope, exc in
+             sorted(outcome.failures.items())]
+    if all(exc.transient for exc in outcome.failures.values()):
+        head = ("apply failed; re-run `gg apply` to finish:" if verb == "apply" else
+                "%s did not finish; run `gg %s` again to finish:" % (verb, verb))
+    else:
+        head = "%s stopped (nothing after these steps was done; running it again fails the same way " \
+               "until the cause is fixed):" % verb
+    return head + "\n  " + "\n  ".join(lines)
+
+
+def destroy_plan(ctx, spec, only=None, purge_local=False, everything=False, target=None) -> Plan:
+    """What `gg remove` would delete (read-only)."""
+    target = target or get_target()
+    state = target.discover_for_destroy(ctx, spec, only, purge_local, everything)
+    return target.destroy_plan(spec, ctx, state)
+
+
+def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=None, sensitive=frozenset(),
+            out=sys.stdout, target=None) -> DestroyResult:
+    """Plan the removal, show it, ask `confirm(plan)` (when given), and run exactly that plan."""
+    target = target or get_target()
+    out = redacting(out, sensitive)
+    plan_ = destroy_plan(ctx, spec, only, purge_local, everything, target)
+    out.write(render_text(plan_) + "\n")
+    if plan_.empty:
+        return DestroyResult(plan_)
+    if confirm is not None and not confirm(plan_):
+        return DestroyResult(plan_, confirmed=False)
+    out.write("\n")
+    outcome = Executor(ctx, target.local_handlers, out).run(plan_)
+    result = DestroyResult(plan_, outcome)
+    if not outcome.ok:
+        raise GGError(redact(failure_message(outcome, "remove"), sensitive))
+    return result
+
+
+def deploy(ctx, group_names, timeout=300, wait=True, lock_timeout=60, out=sys.stdout, target=None):
+    """Deploy the groups' latest versions (holding their locks) and wait; the results."""
+    target = target or get_target()
+    with held_locks(ctx, group_names, "gg deploy", lock_timeout, out=out):
+        started = target.deploy(ctx, group_names, out)
+        return target.wait_for(ctx, started, timeout, out) if wait else started
+
+
+def status(ctx, spec, target=None):
+    """Per group: latest version, what is deployed, changes pending, drift."""
+    target = target or get_target()
+    planned = plan(ctx, spec, deploy=True, target=target)
+    return target.status(ctx, planned.desired, planned.actual, planned.plan)
