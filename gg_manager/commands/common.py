@@ -4,7 +4,6 @@ import sys
 from gg_manager.aws.session import add_aws_options, connect
 from gg_manager.commands.validate import add_spec_options
 from gg_manager.errors import GGError
-from gg_manager.plan.sensitive import sensitive_values
 from gg_manager.spec import load_spec, load_variables
 
 
@@ -34,7 +33,7 @@ def load_valid(args):
         unknown = [g for g in wanted if g not in {x.name for x in spec.groups}]
         if unknown:
             raise GGError("no group %s in %s" % (", ".join(unknown), args.file))
-    return spec, wanted, sensitive_values(result)
+    return spec, wanted, result.sensitive
 
 
 def load_valid_spec(args):

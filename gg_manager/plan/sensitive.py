@@ -2,30 +2,13 @@
 
 The spec front end knows which values are sensitive (`LoadResult.sensitive`: values that
 came from allowed environment variables or were marked `| sensitive`) and owns the
-redactor (`gg_manager.spec.sensitive.redact(text, values)`). Until that lands, a local
-fallback does the same: every occurrence of every value, longest first, is replaced.
+redactor (`gg_manager.spec.sensitive`). This module applies it to plans and log streams.
 The executor never sees redacted values: it runs the freshly computed plan.
 """
 import io
 
-MARK = "(sensitive)"
-
-
-def _fallback_redact(text, values):
-    for value in sorted((v for v in values if v), key=len, reverse=True):
-        text = text.replace(value, MARK)
-    return text
-
-
-try:  # the spec front end's redactor, when it exists
-    from gg_manager.spec.sensitive import redact as _redact
-except ImportError:  # pragma: no cover - until spec hardening is merged
-    _redact = _fallback_redact
-
-
-def sensitive_values(load_result) -> frozenset:
-    """What a LoadResult marks sensitive (nothing, for a spec front end that marks nothing)."""
-    return frozenset(getattr(load_result, "sensitive", frozenset()) or ())
+from gg_manager.spec.sensitive import redact as _redact
+from gg_manager.spec.sensitive import redact_json
 
 
 def redact(text, values):
@@ -34,15 +17,7 @@ def redact(text, values):
 
 def redact_value(value, values):
     """`value` (text or JSON-like data) with every sensitive value replaced, at any depth."""
-    if not values:
-        return value
-    if isinstance(value, str):
-        return redact(value, values)
-    if isinstance(value, dict):
-        return {redact_value(k, values): redact_value(v, values) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact_value(v, values) for v in value]
-    return value
+    return redact_json(value, values) if values else value
 
 
 class RedactingWriter(io.TextIOBase):
