@@ -28,7 +28,7 @@ def run_deploy(args):
     spec = load_valid_spec(args)
     ctx = context(args)
     results = workflow.deploy(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait,
-                              args.lock_timeout, sys.stdout)
+                              args.lock_timeout, sys.stdout, spec=spec)
     if args.no_wait:
         return 0
     bad = [r for r in results if not r.ok]

@@ -8,12 +8,14 @@ refused here for exactly the reason the router translation refuses it), so
 what validates is what deploys.
 """
 from gg_manager.errors import GGError
+from gg_manager.spec.schema import load_schema
 from gg_manager.targets.v2 import connectors, names
 from gg_manager.targets.v2.model_component import destination_problem
 from gg_manager.targets.v2.runtimes import runtime_problem
 from gg_manager.targets.v2.subscriptions import route
 
 ML_CONTAINERS = ("S3MachineLearningModelResourceData", "SageMakerMachineLearningModelResourceData")
+RUNTIMES = tuple(load_schema()["$defs"]["lambda"]["properties"]["runtime"]["enum"]) + (None,)
 
 
 def _report(reporter, severity, path, message):
@@ -22,8 +24,8 @@ def _report(reporter, severity, path, message):
 
 def check_runtimes(view, reporter, spec_dir):
     for item in view.items("Lambdas"):
-        if "package" not in item.data:
-            continue  # an existing Lambda: its runtime is AWS's to report
+        if "package" not in item.data or item.data.get("runtime") not in RUNTIMES:
+            continue  # an existing Lambda: its runtime is AWS's to report; an unknown one: the schema's
         problem = runtime_problem(item.data.get("runtime"))
         if problem:
             path = item.path + ("runtime",) if "runtime" in item.data else item.path
@@ -113,8 +115,8 @@ def check_subscriptions(view, reporter, spec_dir):
     routing = route([i.data for i in items], _names(view, "Lambdas"), _names(view, "Devices"),
                     mapped, unmapped_connectors=[cid for cid in results if cid not in mapped])
     for problem in routing.problems:
-        if problem.unknown_endpoint:
-            continue  # the common subscription rule reports it, with a "did you mean"
+        if problem.unknown_endpoint or problem.common:
+            continue  # the common subscription rules report it (an unknown one with a "did you mean")
         item = items[problem.index]
         path = item.path + ((problem.field,) if problem.field else ())
         _report(reporter, problem.severity, path, problem.message)
