@@ -14,7 +14,7 @@ IMPORTED = ("import sys, gg_manager.spec as s; s.load_spec(sys.argv[1], target=s
 # A group on Greengrass V2 is validated by V2's own rules, which reuse its pure translations (so what
 # validates is what deploys): these modules, and nothing of AWS, the plan engine, the shared resources
 # or the target's lower/discover/diff.
-V2_VALIDATION = ["gg_manager.targets", "gg_manager.targets.v2", "gg_manager.targets.v2.connectors",
+V2_VALIDATION = ["gg_manager.targets", "gg_manager.targets.base", "gg_manager.targets.v2", "gg_manager.targets.v2.connectors",
                  "gg_manager.targets.v2.model_component", "gg_manager.targets.v2.names",
                  "gg_manager.targets.v2.public_components", "gg_manager.targets.v2.rules",
                  "gg_manager.targets.v2.runtimes", "gg_manager.targets.v2.subscriptions",
