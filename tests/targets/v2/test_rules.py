@@ -86,12 +86,12 @@ Connectors:
 
 def test_one_finding_per_problem(tmp_path):
     path = str(tmp_path / "greengrass.yaml")
-    text = SPEC % {"group": "g" * 60, "runtime": "python3.8", "dest": "/etc/cron.d"}
+    text = SPEC % {"group": "g" * 60, "runtime": "python3.8", "dest": "/proc/cron.d"}
     messages = [m for _, _, m in v2_problems(path, text)]
     assert len(messages) == 5, messages
     assert any("python3.8" in m for m in messages)
     assert any("aws.greengrass.SecretManager" in m for m in messages)
-    assert any("under /etc" in m for m in messages)
+    assert any("under /proc" in m for m in messages)
     assert any("lambdas/inference" in m for m in messages)
     assert any("IAM role name" in m for m in messages)
     fine = SPEC % {"group": "g", "runtime": "python3.12", "dest": "/ml/m"}
