@@ -39,6 +39,7 @@ from gg_manager.targets.v2.record import facts_of
 
 GONE_V2 = ("ResourceNotFoundException",)
 GONE_IOT = ("ResourceNotFoundException",)
+NOT_ACTIVE = GONE_V2 + ("ConflictException",)     # CancelDeployment of one that is not ACTIVE (any more)
 REMOVING = "(removing)"
 FINAL = ("SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "CANCELED", "REMOVED")
 AWAIT_S = 120
@@ -232,13 +233,13 @@ def _deployment_changes(found):
         changes.append(change)
     for dep in found.deployments:
         change = Change("delete", "deployment", "%s revision %s" % (found.name, dep.get("revisionId")))
-        if dep.get("deploymentStatus") == "ACTIVE":
-            change.add("greengrassv2:CancelDeployment", {"deploymentId": dep["deploymentId"]}, done_if=GONE_V2)
+        if dep.get("deploymentStatus") == "ACTIVE" and empty is None:     # the empty revision replaces it
+            change.add("greengrassv2:CancelDeployment", {"deploymentId": dep["deploymentId"]}, done_if=NOT_ACTIVE)
         change.add("greengrassv2:DeleteDeployment", {"deploymentId": dep["deploymentId"]}, done_if=GONE_V2)
         changes.append(change)
     if empty is not None:
         change = Change("delete", "deployment", "%s: the empty revision" % found.name)
-        change.add("greengrassv2:CancelDeployment", {"deploymentId": empty.ref("deployment_id")}, done_if=GONE_V2)
+        change.add("greengrassv2:CancelDeployment", {"deploymentId": empty.ref("deployment_id")}, done_if=NOT_ACTIVE)
         change.add("greengrassv2:DeleteDeployment", {"deploymentId": empty.ref("deployment_id")}, done_if=GONE_V2)
         changes.append(change)
     return changes
