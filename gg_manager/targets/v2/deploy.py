@@ -9,6 +9,7 @@ statusDetails errorStack/errorTypes). A group succeeds when every member's execu
 succeeded; it fails with the first device's reason; it times out with what each device
 still shows.
 """
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ def members(ctx, result):
 
 
 def device_state(ctx, result, thing):
-    """(execution status, the device's reason) of one member for the deployment."""
+    """(execution status, the device's reason) of one member for the deployment: what the nucleus reported
+    on its job execution, and what ListEffectiveDeployments says once the device is a core device."""
     execution = missing(read, ctx, "iot:DescribeJobExecution", jobId=result.job_id, thingName=thing)
     status = ((execution or {}).get("execution") or {}).get("status", "QUEUED")
     if status not in FAILED:
@@ -70,11 +72,21 @@ def device_state(ctx, result, thing):
     effective = effective_deployments(ctx, [thing], result.deployment_id).get(thing) or {}
     if effective.get("reason") and effective["reason"] not in reason:
         reason.append(effective["reason"])
-    stack = (effective.get("statusDetails") or {}).get("errorStack") or []
-    types = (effective.get("statusDetails") or {}).get("errorTypes") or []
-    if stack or types:
-        reason.append("errors: %s" % ", ".join(stack + types))
+    errors = (effective.get("statusDetails") or {}).get("errorStack") or _json_list(
+        details.get("deployment-error-stack"))
+    errors += (effective.get("statusDetails") or {}).get("errorTypes") or _json_list(
+        details.get("deployment-error-types"))
+    if errors:
+        reason.append("errors: %s" % ", ".join(errors))
     return status, "; ".join(reason) or status
+
+
+def _json_list(text):
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return [text]
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def wait_for(ctx, started, timeout=300, out=None, poll=2.0):
