@@ -135,3 +135,41 @@ def test_deploy_waits_for_each_core_device_then_status(v2_project, aws_env, auto
     assert {"name": v2_project.prefix + "-fn", "version": "1.0.0", "state": "RUNNING"} in device["components"]
     code, out = v2_project.gg("status")
     assert "revision 1" in out and "core %s HEALTHY" % thing in out and "%s-fn 1.0.0 RUNNING" % v2_project.prefix in out
+
+
+def test_remove_deploys_an_empty_revision_and_waits_for_the_core_to_take_it(v2_project, aws_env):
+    assert v2_project.gg("apply")[0] == 0
+    thing = v2_project.prefix + "-core"
+    aws_env.report_core_status(thing, {"overallDeviceStatus": "HEALTHY", "messageType": "COMPLETE", "components": [
+        {"componentName": v2_project.prefix + "-fn", "version": "1.0.0", "status": "RUNNING"}]})
+    v2 = aws_env.boto3_client("greengrassv2")
+    seen = {}
+
+    def device():
+        """Takes the empty revision's job a second after it appears; records what it was asked to run."""
+        jobs = aws_env.boto3_client("iot-jobs-data")
+        for _ in range(300):
+            for job in (jobs.get_pending_job_executions(thingName=thing).get("queuedJobs") or []):
+                document = json.loads(jobs.describe_job_execution(jobId=job["jobId"], thingName=thing,
+                                                                  includeJobDocument=True)["execution"]["jobDocument"])
+                if not document["components"]:
+                    time.sleep(1)
+                    seen["components"] = document["components"]
+                    jobs.update_job_execution(jobId=job["jobId"], thingName=thing, status="SUCCEEDED",
+                                              statusDetails={"detailed-deployment-status": "SUCCESSFUL"})
+                    return
+                jobs.update_job_execution(jobId=job["jobId"], thingName=thing, status="SUCCEEDED")
+            time.sleep(0.1)
+    thread = threading.Thread(target=device, daemon=True)
+    thread.start()
+    aws_env.call_log(reset=True)
+    code, out = v2_project.gg("remove", "--yes")
+    thread.join(10)
+    assert code == 0, out
+    assert seen == {"components": {}}
+    log = aws_env.call_log()
+    took = log.index("iot-jobs-data:UpdateJobExecution", log.index("greengrassv2:CreateDeployment"))
+    assert log.index("greengrassv2:DeleteDeployment") > took      # nothing deleted before the core took it
+    assert not list(paginate(v2, "list_deployments", "deployments", historyFilter="ALL",
+                             targetArn="arn:aws:iot:%s:123456789012:thinggroup/%s-g" % (aws_env.region,
+                                                                                       v2_project.prefix)))
