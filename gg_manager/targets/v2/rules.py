@@ -73,6 +73,22 @@ def check_model_destinations(view, reporter, spec_dir):
                            item.data.get("DestinationPath"))
 
 
+def check_model_names(view, reporter, spec_dir):
+    """Two model Ids one component name: the nucleus interpolates only [A-Za-z0-9_.] in component names,
+    so '-' and ':' become '_' (names.model_component)."""
+    seen = {}
+    for item in view.items("Models") + [r for r in view.items("Resources") if "Models" not in r.path and
+                                        any(k in r.data for k in ML_CONTAINERS)]:
+        model_id = item.data.get("Id")
+        if not isinstance(model_id, str):
+            continue
+        name = names.MODEL_PREFIX + names.model_stem(model_id)
+        if name in seen and seen[name] != model_id:
+            reporter.error(item.path + ("Id",), "models %r and %r would both be component %s on Greengrass V2 "
+                           "('-' and ':' become '_'); rename one" % (seen[name], model_id, name))
+        seen.setdefault(name, model_id)
+
+
 def check_model_permissions(view, reporter, spec_dir):
     models = {r.data.get("Id") for r in view.items("Resources")
               if any(k in r.data for k in ML_CONTAINERS)}
@@ -136,7 +152,7 @@ def _names(view, section):
 
 
 V2_RULES = (check_runtimes, check_function_settings, check_resources, check_model_destinations,
-            check_model_permissions, check_connectors, check_subscriptions, check_names)
+            check_model_names, check_model_permissions, check_connectors, check_subscriptions, check_names)
 
 
 def check_v2(view, reporter, spec_dir):

@@ -97,3 +97,13 @@ def test_one_finding_per_problem(tmp_path):
     fine = SPEC % {"group": "g", "runtime": "python3.12", "dest": "/ml/m"}
     assert [m for _, _, m in v2_problems(path, fine)] == [
         m for m in messages if "SecretManager" in m or "lambdas/inference" in m]
+
+
+def test_two_model_ids_that_name_one_component_are_refused_at_the_second(tmp_path):
+    path = str(tmp_path / "greengrass.yaml")
+    text = ("Group: {name: g}\nCores: [{name: core}]\nModels:\n"
+            "  - {Id: box-model, DestinationPath: /ml/a, Source: s3://b/a.tar.gz}\n"
+            "  - {Id: box_model, DestinationPath: /ml/b, Source: s3://b/b.tar.gz}\n")
+    problems = v2_problems(path, text)
+    assert [(line, severity) for line, severity, _ in problems] == [(5, "error")]
+    assert "both be component gg.model.box_model" in problems[0][2]
