@@ -68,17 +68,22 @@ def device_state(ctx, result, thing):
     if status not in FAILED:
         return status, ""
     details = ((execution.get("execution") or {}).get("statusDetails") or {}).get("detailsMap") or {}
-    reason = [details.get(k) for k in ("detailed-deployment-status", "deployment-failure-cause") if details.get(k)]
     effective = effective_deployments(ctx, [thing], result.deployment_id).get(thing) or {}
+    return status, failure_reason(details, effective) or status
+
+
+def failure_reason(details, effective):
+    """The device's words: detailed status and cause (job execution), reason and error stack/types
+    (effective deployment, else the execution's JSON lists)."""
+    reason = [details.get(k) for k in ("detailed-deployment-status", "deployment-failure-cause") if details.get(k)]
     if effective.get("reason") and effective["reason"] not in reason:
         reason.append(effective["reason"])
-    errors = (effective.get("statusDetails") or {}).get("errorStack") or _json_list(
-        details.get("deployment-error-stack"))
-    errors += (effective.get("statusDetails") or {}).get("errorTypes") or _json_list(
-        details.get("deployment-error-types"))
+    status_details = effective.get("statusDetails") or {}
+    errors = (status_details.get("errorStack") or _json_list(details.get("deployment-error-stack")))
+    errors += (status_details.get("errorTypes") or _json_list(details.get("deployment-error-types")))
     if errors:
         reason.append("errors: %s" % ", ".join(errors))
-    return status, "; ".join(reason) or status
+    return "; ".join(reason)
 
 
 def _json_list(text):
@@ -90,42 +95,52 @@ def _json_list(text):
 
 
 def wait_for(ctx, started, timeout=300, out=None, poll=2.0):
-    def one(result):
-        began, shown = time.monotonic(), {}
-        things = members(ctx, result)
-        if not things:
-            result.status, result.error = "NO_DEVICE", "thing group %s has no member" % result.group
-            say(out, "group %s: %s" % (result.group, result.error))
-            return result
-        while True:
-            states = {t: device_state(ctx, result, t) for t in things}
-            result.devices = {t: s for t, (s, _) in states.items()}
-            result.seconds = time.monotonic() - began
-            for thing, (status, _) in sorted(states.items()):
-                if shown.get(thing) != status:
-                    say(out, "group %s: core %s %s (%.0fs)" % (result.group, thing, status, result.seconds))
-                    shown[thing] = status
-            failed = [(t, r) for t, (s, r) in sorted(states.items()) if s in FAILED]
-            if failed:
-                result.status = "FAILED"
-                result.error = "; ".join("core %s: %s" % (t, r) for t, r in failed)
-                say(out, "group %s: deployment failed: %s" % (result.group, result.error))
-                return result
-            if all(s in SUCCEEDED for s, _ in states.values()):
-                result.status = "SUCCEEDED"
-                return result
-            if result.seconds > timeout:
-                result.status = "TIMEOUT"
-                result.error = "after %ds: %s" % (timeout, ", ".join("%s %s" % (t, s) for t, (s, _) in
-                                                                      sorted(states.items())))
-                say(out, "group %s: gave up waiting: %s" % (result.group, result.error))
-                return result
-            time.sleep(poll)
-
     if not started:
         return []
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(started))) as pool:
-        return list(pool.map(one, started))
+        return list(pool.map(lambda result: wait_one(ctx, result, timeout, out, poll), started))
+
+
+def wait_one(ctx, result, timeout, out, poll):
+    """Poll each member of the group's thing group until all succeeded, one failed, or `timeout`."""
+    began, shown = time.monotonic(), {}
+    things = members(ctx, result)
+    if not things:
+        result.status, result.error = "NO_DEVICE", "thing group %s has no member" % result.group
+        say(out, "group %s: %s" % (result.group, result.error))
+        return result
+    while True:
+        states = {t: device_state(ctx, result, t) for t in things}
+        result.devices = {t: s for t, (s, _) in states.items()}
+        result.seconds = time.monotonic() - began
+        _show_changes(out, result, states, shown)
+        if _finished(result, states, timeout):
+            if result.error:
+                say(out, "group %s: %s: %s" % (result.group, "deployment failed" if result.status == "FAILED"
+                                               else "gave up waiting", result.error))
+            return result
+        time.sleep(poll)
+
+
+def _show_changes(out, result, states, shown):
+    for thing, (status, _) in sorted(states.items()):
+        if shown.get(thing) != status:
+            say(out, "group %s: core %s %s (%.0fs)" % (result.group, thing, status, result.seconds))
+            shown[thing] = status
+
+
+def _finished(result, states, timeout):
+    failed = [(t, r) for t, (s, r) in sorted(states.items()) if s in FAILED]
+    if failed:
+        result.status, result.error = "FAILED", "; ".join("core %s: %s" % (t, r) for t, r in failed)
+    elif all(s in SUCCEEDED for s, _ in states.values()):
+        result.status = "SUCCEEDED"
+    elif result.seconds > timeout:
+        result.status = "TIMEOUT"
+        result.error = "after %ds: %s" % (timeout, ", ".join("%s %s" % (t, s) for t, (s, _) in sorted(states.items())))
+    else:
+        return False
+    return True
 
 
 def start_deployments(ctx, group_names, out=None):
@@ -169,26 +184,23 @@ def status_rows(ctx, desired, actual, plan):
     for group in desired.groups:
         found = actual.groups[group.name]
         dep = found.deployment or {}
-        pending = [c for c in plan.changes if c.group == group.name and c.action != "deploy"]
-        devices = []
-        for thing in [group.core.thing]:
-            effective = found.effective.get(thing) or {}
-            core = actual.core_devices.get(thing) or {}
-            installed = missing(lambda: list(paginate(ctx, "greengrassv2:ListInstalledComponents", "installedComponents",
-                                                      coreDeviceThingName=thing))) or []
-            devices.append({"thing": thing, "status": core.get("status"),
-                            "deployment": effective.get("coreDeviceExecutionStatus"),
-                            "reason": effective.get("reason"),
-                            "components": [{"name": c.get("componentName"), "version": c.get("componentVersion"),
-                                            "state": c.get("lifecycleState")} for c in installed]})
+        changes = [c for c in plan.changes if c.group == group.name]
         rows.append({
             "group": group.name, "exists": found.thing_group, "target": "v2",
             "latest_version": dep.get("revisionId"), "deployed_version": dep.get("revisionId"),
             "deployment_status": dep.get("deploymentStatus"), "deployment_error": None,
-            "spec_changes_pending": len([c for c in pending if c.cause == "spec"]) + len(
-                [c for c in plan.changes if c.group == group.name and c.action == "deploy" and c.cause == "spec"]),
-            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in plan.changes
-                      if c.group == group.name and c.cause == "drift"],
-            "deploy_needed": any(c.group == group.name and c.action == "deploy" for c in plan.changes),
-            "devices": devices})
+            "spec_changes_pending": len([c for c in changes if c.cause == "spec"]),
+            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in changes if c.cause == "drift"],
+            "deploy_needed": any(c.action == "deploy" for c in changes),
+            "devices": [device_row(ctx, actual, found, group.core.thing)]})
     return rows
+
+
+def device_row(ctx, actual, found, thing):
+    effective = found.effective.get(thing) or {}
+    installed = missing(lambda: list(paginate(ctx, "greengrassv2:ListInstalledComponents", "installedComponents",
+                                              coreDeviceThingName=thing))) or []
+    return {"thing": thing, "status": (actual.core_devices.get(thing) or {}).get("status"),
+            "deployment": effective.get("coreDeviceExecutionStatus"), "reason": effective.get("reason"),
+            "components": [{"name": c.get("componentName"), "version": c.get("componentVersion"),
+                            "state": c.get("lifecycleState")} for c in installed]}

@@ -93,43 +93,56 @@ def discover_for_destroy(ctx, spec, only=None, purge_local=False, everything=Fal
 
 def discover_group_removal(ctx, listing, core_devices, group, spec_dir, facts, index, purge_local):
     found = GroupRemoval(group.name, ctx.arn("iot", "thinggroup/" + names.thing_group(group.name)))
-    name = names.thing_group(group.name)
-    if name in listing.thing_groups:
-        tags = {t["Key"]: t["Value"] for t in paginate(ctx, "iot:ListTagsForResource", "tags",
-                                                       resourceArn=found.thing_group_arn)}
-        if not gg_names.is_managed(tags):
-            found.notes.append(Note("thing group", name, "not made by gg", group.name))
-            return found                 # a thing group gg did not make keeps everything named after it
-        found.thing_group = True
-        prefix = names.deployment_prefix(group.name)
-        found.deployments = [d for d in paginate(ctx, "greengrassv2:ListDeployments", "deployments",
-                                                 targetArn=found.thing_group_arn, historyFilter="ALL")
-                             if (d.get("deploymentName") or "").startswith(prefix)]
-        current = listing.deployment(found.thing_group_arn)
-        found.current = current if current and (current.get("deploymentName") or "").startswith(prefix) else None
-    thing = group.core.name
+    if not _thing_group(ctx, listing, group, found):
+        return found                 # a thing group gg did not make keeps everything named after it
     certs_dir = os.path.normpath(os.path.join(spec_dir, group.core.key_path))
+    _core(ctx, listing, core_devices, group, certs_dir, facts, index, found)
+    for device in group.devices:
+        known = [facts.devices[device.name]] if facts and device.name in facts.devices else []
+        found.devices.append(discover_for_removal(ctx, device.name, names.client_device_policy(device.name),
+                                                  os.path.normpath(os.path.join(spec_dir, device.key_path)), index,
+                                                  known))
+    _alias_and_role(ctx, listing, group, found)
+    if purge_local:
+        found.files = _local_files(group, spec_dir, certs_dir)
+    return found
+
+
+def _thing_group(ctx, listing, group, found):
+    """The thing group and gg's deployments to it; False when the thing group is not gg's."""
+    name = names.thing_group(group.name)
+    if name not in listing.thing_groups:
+        return True
+    tags = {t["Key"]: t["Value"] for t in paginate(ctx, "iot:ListTagsForResource", "tags",
+                                                   resourceArn=found.thing_group_arn)}
+    if not gg_names.is_managed(tags):
+        found.notes.append(Note("thing group", name, "not made by gg", group.name))
+        return False
+    found.thing_group = True
+    prefix = names.deployment_prefix(group.name)
+    found.deployments = [d for d in paginate(ctx, "greengrassv2:ListDeployments", "deployments",
+                                             targetArn=found.thing_group_arn, historyFilter="ALL")
+                         if (d.get("deploymentName") or "").startswith(prefix)]
+    current = listing.deployment(found.thing_group_arn) or {}
+    found.current = current if (current.get("deploymentName") or "").startswith(prefix) else None
+    return True
+
+
+def _core(ctx, listing, core_devices, group, certs_dir, facts, index, found):
+    """The core: its certificates, thing and policies, membership, core device and client devices' association."""
+    thing = group.core.name
     known = [facts.certificate] if facts and facts.certificate else []
     found.core = discover_for_removal(ctx, thing, names.core_policy(thing), certs_dir, index, known)
     found.extra_policies = [(p, discover_policy(ctx, p, versions=True)) for p in sorted(listing.policies)
                             if p.startswith(names.core_policy(thing) + "-")]
     if found.core.thing_exists and found.thing_group:
-        found.member = any(g["groupName"] == name for g in paginate(ctx, "iot:ListThingGroupsForThing",
-                                                                    "thingGroups", thingName=thing))
+        found.member = any(g["groupName"] == names.thing_group(group.name) for g in paginate(
+            ctx, "iot:ListThingGroupsForThing", "thingGroups", thingName=thing))
     found.core_device = thing in core_devices
     if group.devices and found.core.thing_exists:
         found.associated = [d["thingName"] for d in paginate(
             ctx, "greengrassv2:ListClientDevicesAssociatedWithCoreDevice", "associatedClientDevices",
             coreDeviceThingName=thing)]
-    for device in group.devices:
-        found.devices.append(discover_for_removal(ctx, device.name, names.client_device_policy(device.name),
-                                                  os.path.normpath(os.path.join(spec_dir, device.key_path)), index,
-                                                  [facts.devices[device.name]] if facts and device.name in facts.devices
-                                                  else []))
-    _alias_and_role(ctx, listing, group, found)
-    if purge_local:
-        found.files = _local_files(group, spec_dir, certs_dir)
-    return found
 
 
 def _alias_and_role(ctx, listing, group, found):

@@ -38,28 +38,24 @@ def _used_elsewhere(ctx, listing, removed_targets) -> Dict[str, Set[str]]:
     return used
 
 
+def _going(selected, remaining):
+    """(Lambdas, model Ids) of the removed groups that no group of the spec that stays uses."""
+    functions = {f.name for g in selected for f in g.functions} - {f.name for g in remaining for f in g.functions}
+    models = {r.id for g in selected for r in g.models} - {r.id for g in remaining for r in g.models}
+    return functions, models
+
+
 def discover_shared(ctx, spec, selected, listing, groups, record_key, everything) -> SharedV2Removal:
     chosen = {g.name for g in selected}
     remaining = [g for g in spec.groups if g.name not in chosen]
     found = SharedV2Removal()
-    functions = {f.name for g in selected for f in g.functions} - {f.name for g in remaining for f in g.functions}
-    models = {r.id for g in selected for r in g.models} - {r.id for g in remaining for r in g.models}
+    functions, models = _going(selected, remaining)
     candidates = sorted({names.lambda_component(f) for f in functions} | {names.model_component(i) for i in models})
     used = _used_elsewhere(ctx, listing, {g.thing_group_arn for g in groups}) if candidates else {}
-    for name in candidates:
-        if name in used:
-            found.notes.append(Note("component", name, "still deployed by %s" % ", ".join(sorted(used[name]))))
-        elif name in listing.components:
-            found.components += _component_versions(ctx, listing.components[name], found.notes)
-    managed = {f.name for g in selected for f in g.functions if f.managed} & functions
-    uses = {f: sorted(used[names.lambda_component(f)]) for f in managed if names.lambda_component(f) in used}
-    found.base.functions, notes = plan_function_removals(ctx, managed, uses)
-    found.notes += notes
+    _components(ctx, listing, candidates, used, found)
+    _functions(ctx, selected, functions, used, found)
     default = gg_names.default_artifact_bucket(ctx.account, ctx.region)
-    for group in selected:
-        for model in group.models:
-            if model.id in models and names.model_component(model.id) not in used:
-                _model_objects(ctx, group.artifact_bucket or default, model, found)
+    _models(ctx, selected, models, used, default, found)
     if not remaining and missing(read, ctx, "s3:HeadObject", Bucket=default, Key=record_key):
         found.base.objects.append((default, record_key, "gg's V2 apply record of this spec"))
     buckets = sorted({default} | {g.artifact_bucket for g in spec.groups if g.artifact_bucket})
@@ -67,6 +63,29 @@ def discover_shared(ctx, spec, selected, listing, groups, record_key, everything
     found.notes += found.base.notes
     found.base.notes = []
     return found
+
+
+def _functions(ctx, selected, functions, used, found):
+    """Lambdas gg packaged for the removed groups, with their roles, unless a deployment outside uses them."""
+    managed = {f.name for g in selected for f in g.functions if f.managed} & functions
+    uses = {f: sorted(used[names.lambda_component(f)]) for f in managed if names.lambda_component(f) in used}
+    found.base.functions, notes = plan_function_removals(ctx, managed, uses)
+    found.notes += notes
+
+
+def _models(ctx, selected, models, used, default, found):
+    for group in selected:
+        for model in group.models:
+            if model.id in models and names.model_component(model.id) not in used:
+                _model_objects(ctx, group.artifact_bucket or default, model, found)
+
+
+def _components(ctx, listing, candidates, used, found):
+    for name in candidates:
+        if name in used:
+            found.notes.append(Note("component", name, "still deployed by %s" % ", ".join(sorted(used[name]))))
+        elif name in listing.components:
+            found.components += _component_versions(ctx, listing.components[name], found.notes)
 
 
 def _component_versions(ctx, listed, notes):

@@ -190,7 +190,8 @@ def discover_group(ctx, listing, desired, facts, index, deploy) -> ActualGroup:
     group_name = names.thing_group(desired.name)
     actual.thing_group = group_name in listing.thing_groups
     if actual.thing_group:
-        actual.tags = facts.tags if facts and facts.tags is not None else _tags(ctx, desired.thing_group_arn)
+        recorded = facts.tags if facts else None
+        actual.tags = recorded if recorded is not None else _tags(ctx, desired.thing_group_arn)
     actual.core, actual.policies = discover_device(ctx, listing, desired.core, [n for n, _ in desired.policies],
                                                    dict(desired.policies), facts.certificate if facts else "", index)
     if actual.core.thing_exists and actual.thing_group:
@@ -200,14 +201,18 @@ def discover_group(ctx, listing, desired, facts, index, deploy) -> ActualGroup:
         actual.role = listing.roles.get(desired.role.name)
     actual.role_alias = desired.role_alias in listing.role_aliases
     if actual.role_alias:
-        actual.role_alias_role = (facts.role_alias_role if facts and facts.role_alias_role else
-                                  read(ctx, "iot:DescribeRoleAlias", roleAlias=desired.role_alias)
-                                  ["roleAliasDescription"].get("roleArn"))
+        actual.role_alias_role = _alias_role(ctx, desired, facts)
     _discover_devices(ctx, listing, desired, facts, index, actual)
     actual.deployment = listing.deployment(desired.thing_group_arn)
     if deploy and actual.deployment:
         actual.effective = effective_deployments(ctx, [desired.core.thing], actual.deployment["deploymentId"])
     return actual
+
+
+def _alias_role(ctx, desired, facts):
+    if facts and facts.role_alias_role:
+        return facts.role_alias_role
+    return read(ctx, "iot:DescribeRoleAlias", roleAlias=desired.role_alias)["roleAliasDescription"].get("roleArn")
 
 
 def _tags(ctx, arn):

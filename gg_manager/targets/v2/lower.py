@@ -109,25 +109,10 @@ def group_routing(group):
 def lower_group(ctx, spec_dir, group) -> DesiredGroup:
     routing, mapped = group_routing(group)
     role_alias = names.role_alias(group.name)
-    resources = {r.id: r for r in group.resources}
-    lambdas = [LambdaUse(f.name, f.alias, f.managed, lc.lambda_parameters(f, resources, routing.event_sources.get(f.name, [])),
-                         lc.component_dependencies(lc.model_dependencies(f, resources), f.name in routing.publishers),
-                         lc.run_with(f)) for f in group.functions]
-    loggers = logger_dicts(group)
     synced = [d.name for d in group.devices if d.sync_shadow]
-    device_names = [d.name for d in group.devices]
-    public = deployment.public_entries(
-        role_alias, nucleus_logging(loggers), bool(group.functions),
-        router=routing.router_configuration() if routing.router else None,
-        log_manager=log_manager_configuration(loggers, [names.lambda_component(f.name) for f in group.functions]),
-        shadow_manager=shadow_manager_configuration(group.core.sync_shadow, synced, routing.shadow_devices),
-        client_device_auth=client_devices.auth_configuration(device_names, routing.devices) if device_names else None,
-        bridge=routing.bridge_configuration() if device_names else None,
-        connectors=[c for c in mapped if c.component])
     thing = group.core.name
     documents = core_iot_policies(ctx.region, ctx.account, thing, role_alias, routing.cloud_publish,
-                                  routing.cloud_subscribe, synced, device_names,
-                                  ctx.partition)
+                                  routing.cloud_subscribe, synced, [d.name for d in group.devices], ctx.partition)
     policies = [(names.core_policy(thing, i), doc) for i, doc in enumerate(documents)]
     certs_dir = os.path.normpath(os.path.join(spec_dir, group.core.key_path))
     role, role_arn = None, group.role_arn
@@ -139,12 +124,36 @@ def lower_group(ctx, spec_dir, group) -> DesiredGroup:
         name=group.name, tags=gg_names.tags(group.name, dict(group.tags)),
         thing_group_arn=ctx.arn("iot", "thinggroup/" + names.thing_group(group.name)),
         core=DesiredCoreDevice(thing, group.name, policies[0][0], policies[0][1], certs_dir),
-        policies=policies, role=role, role_arn=role_arn, role_alias=role_alias, lambdas=lambdas,
-        models=sorted(r.id for r in group.models), public=public, failure_handling="ROLLBACK",
-        cloudwatch_logs=any(lg.type == "AWSCloudWatch" for lg in group.loggers),
+        policies=policies, role=role, role_arn=role_arn, role_alias=role_alias, lambdas=lambda_uses(group, routing),
+        models=sorted(r.id for r in group.models), public=public_components(group, routing, mapped, role_alias),
+        failure_handling="ROLLBACK", cloudwatch_logs=any(lg.type == "AWSCloudWatch" for lg in group.loggers),
         connector_statements=[s for c in mapped for s in c.role_statements],
         devices=[_device(ctx, spec_dir, group.name, d) for d in group.devices],
         config_file=os.path.join(certs_dir, names.nucleus_config_file(thing)))
+
+
+def lambda_uses(group, routing):
+    resources = {r.id: r for r in group.resources}
+    return [LambdaUse(f.name, f.alias, f.managed,
+                      lc.lambda_parameters(f, resources, routing.event_sources.get(f.name, [])),
+                      lc.component_dependencies(lc.model_dependencies(f, resources), f.name in routing.publishers),
+                      lc.run_with(f)) for f in group.functions]
+
+
+def public_components(group, routing, mapped, role_alias):
+    """The AWS components of the group's deployment, configured from its loggers, shadows, devices,
+    subscriptions and mapped connectors."""
+    loggers = logger_dicts(group)
+    synced = [d.name for d in group.devices if d.sync_shadow]
+    devices = [d.name for d in group.devices]
+    return deployment.public_entries(
+        role_alias, nucleus_logging(loggers), bool(group.functions),
+        router=routing.router_configuration() if routing.router else None,
+        log_manager=log_manager_configuration(loggers, [names.lambda_component(f.name) for f in group.functions]),
+        shadow_manager=shadow_manager_configuration(group.core.sync_shadow, synced, routing.shadow_devices),
+        client_device_auth=client_devices.auth_configuration(devices, routing.devices) if devices else None,
+        bridge=routing.bridge_configuration() if devices else None,
+        connectors=[c for c in mapped if c.component])
 
 
 def _device(ctx, spec_dir, group, device):
