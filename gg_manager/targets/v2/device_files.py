@@ -14,6 +14,7 @@ from gg_manager.core.endpoint import sandbox_health
 from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
 from gg_manager.provision import certs
+from gg_manager.targets.v1.device_files import local_state  # noqa: F401 (the same for V2's DesiredGroup)
 from gg_manager.targets.v2.nucleus_config import config_yaml_bytes, nucleus_config, write_nucleus_config
 
 
@@ -27,17 +28,6 @@ def endpoints(ctx) -> dict:
     data = read(ctx, "iot:DescribeEndpoint", endpointType="iot:Data-ATS")["endpointAddress"]
     cred = read(ctx, "iot:DescribeEndpoint", endpointType="iot:CredentialProvider")["endpointAddress"]
     return {"data": data, "port": 8883, "cred": cred, "data_plane": ctx.endpoint_url or "", "local": False}
-
-
-def local_state(group):
-    """(the core's key is here, the config file's bytes or None) for one desired group."""
-    key = certs.core_cert_paths(group.core.certs_dir, group.core.thing).key
-    try:
-        with open(group.config_file, "rb") as f:
-            current = f.read()
-    except OSError:
-        current = None
-    return key.exists(), current
 
 
 def device_config(group, region, found) -> dict:
