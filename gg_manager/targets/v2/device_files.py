@@ -14,7 +14,6 @@ from gg_manager.core.endpoint import sandbox_health
 from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
 from gg_manager.provision import certs
-from gg_manager.targets.v1.device_files import local_state  # noqa: F401 (the same for V2's DesiredGroup)
 from gg_manager.targets.v2.nucleus_config import config_yaml_bytes, nucleus_config, write_nucleus_config
 
 

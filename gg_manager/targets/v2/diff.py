@@ -6,6 +6,8 @@ the core device (thing, policies, certificate, membership), the token exchange r
 alias, client devices and their association, the nucleus config.yaml, and the deployment
 when its document changed. gg's apply record last, only when a fact it keeps changed.
 """
+from dataclasses import replace
+
 from gg_manager.plan import operations
 from gg_manager.plan.model import Change, Plan, Text
 from gg_manager.resources import names as gg_names
@@ -37,10 +39,9 @@ def diff(desired, actual, deploy=False) -> Plan:
     for group in desired.groups:
         produced[group.name] = GroupDiff(plan, group, actual.groups[group.name], resolved, actual, deploy).run()
     plan.notes.extend(actual.notes)
-    if any(c.action != "deploy" for c in plan.changes) or any(c.stage == "group" for c in plan.changes):
-        record = record_plan_change(desired, actual, {k: v.to_json() for k, v in produced.items()})
-        if record:
-            plan.record(record)
+    record = record_plan_change(desired, actual, {k: v.to_json() for k, v in produced.items()})
+    if record:
+        plan.record(record)
     return plan.number(check=operations.check)
 
 
@@ -253,10 +254,8 @@ class GroupDiff:
 
 
 def _named(device, policy_name):
-    from dataclasses import replace
     return replace(device, policy_name=policy_name)
 
 
 def _with_policy(device, policy):
-    from dataclasses import replace
     return replace(device, policy=policy)

@@ -22,7 +22,8 @@ from gg_manager.resources.iam import ActualRole, discover_role
 from gg_manager.resources.iot import ActualCoreDevice, ActualPolicy, CertificateIndex, find_certificate
 from gg_manager.resources.lambda_fn import ActualFunction, discover_function
 from gg_manager.targets.v2 import names
-from gg_manager.targets.v2.device_files import endpoints, local_state
+from gg_manager.targets.v1.device_files import local_state  # the same for both targets' DesiredGroup
+from gg_manager.targets.v2.device_files import endpoints
 from gg_manager.targets.v2.listing import Listing
 from gg_manager.targets.v2.record import facts_of
 from gg_manager.targets.v2.versioning import digest_in_description, digest_in_tags
