@@ -189,6 +189,8 @@ def destroy_plan(spec, ctx, state: DestroyState) -> Plan:
 
 
 def group_changes(found: GroupRemoval):
+    if found.core is None:          # a thing group gg did not make: nothing of the group is touched
+        return []
     changes = _deployment_changes(found)
     if found.associated:
         change = Change("delete", "client device association", "%s: %s" % (found.core.thing, ", ".join(found.associated)))
