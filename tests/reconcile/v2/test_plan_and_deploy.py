@@ -173,3 +173,21 @@ def test_remove_deploys_an_empty_revision_and_waits_for_the_core_to_take_it(v2_p
     assert not list(paginate(v2, "list_deployments", "deployments", historyFilter="ALL",
                              targetArn="arn:aws:iot:%s:123456789012:thinggroup/%s-g" % (aws_env.region,
                                                                                        v2_project.prefix)))
+
+
+def test_a_group_locked_by_another_run_is_not_applied(v2_project, aws_env):
+    from gg_manager.locking import TABLE
+    assert v2_project.gg("apply")[0] == 0
+    group = v2_project.prefix + "-g"
+    now = int(time.time())
+    aws_env.boto3_client("dynamodb").put_item(TableName=TABLE, Item={
+        "lock": {"S": "group:" + group}, "owner": {"S": "ci@runner-9 [feed]"}, "purpose": {"S": "gg apply"},
+        "since": {"N": str(now)}, "expires_at": {"N": str(now + 900)}})
+    v2_project.edit("MemorySize: 131072", "MemorySize: 262144")
+    aws_env.reset_calls()
+    code, out = v2_project.gg("apply", "--lock-timeout", "0")
+    assert code == 1 and "group %s is locked by ci@runner-9 [feed] (gg apply)" % group in out, out
+    assert not [k for k in aws_env.calls() if k.startswith("greengrassv2:Create")]
+    assert v2_project.gg("unlock")[0] == 0
+    assert v2_project.gg("apply", "--lock-timeout", "0")[0] == 0
+    assert v2_project.plan_json()[0] == 0
