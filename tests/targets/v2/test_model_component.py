@@ -73,3 +73,25 @@ def test_unusable_destinations_are_refused(path):
 @pytest.mark.parametrize("path", ["/ml/classifier", "/ml/od/", "/opt/models/v1", "/home/ggc_user/m", "/etc/model"])
 def test_ordinary_destinations_pass(path):
     assert mc.destination_problem(path) is None
+
+
+def test_a_model_zip_from_s3_is_taken_only_when_no_entry_leaves_its_folder():
+    import io
+    import zipfile
+
+    from gg_manager.errors import GGError
+    from gg_manager.targets.v2.model_artifacts import checked_zip
+
+    def zipped(*entries):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as archive:
+            for name in entries:
+                archive.writestr(name, "x")
+        return buf.getvalue()
+    good = zipped("model-symbol.json", "params/model-0000.params")
+    assert checked_zip(good, "s3://b/m.zip") == good
+    for bad in ("../etc/cron.d/x", "/etc/passwd", "a/../../b"):
+        with pytest.raises(GGError, match="unsafe path"):
+            checked_zip(zipped("ok", bad), "s3://b/m.zip")
+    with pytest.raises(GGError, match="not a readable ZIP"):
+        checked_zip(b"not a zip", "s3://b/m.zip")
