@@ -1,4 +1,5 @@
-"""Fleet reconcile benchmark: AWS calls against the minimum, and time, for N groups sharing one Lambda.
+"""Fleet reconcile benchmark on Greengrass V1 (bench/reconcile_v2.py: V2): AWS calls against the minimum,
+and time, for N groups sharing one Lambda.
 
 A sandbox with added latency per call (default 50 ms, like a real AWS region from a
 laptop) and a fleet of N groups (Defaults: one Lambda, two subscriptions, a logger).
@@ -42,6 +43,7 @@ def write_fleet(root, prefix, n, memory=MEMORY):
     groups = "".join("  - Group: {name: %s-g%04d}\n    Cores: [{name: %s-core%04d}]\n" % (prefix, i, prefix, i)
                      for i in range(n))
     text = """\
+Target: v1
 Defaults:
   Lambdas:
     - name: %(p)s-fn

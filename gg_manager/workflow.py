@@ -22,7 +22,7 @@ from gg_manager.plan.execute import Executor, Outcome
 from gg_manager.plan.model import Plan
 from gg_manager.plan.render import render_text
 from gg_manager.plan.sensitive import redact, redacting
-from gg_manager.targets import get_target
+from gg_manager.targets import DEFAULT, get_target
 
 
 @dataclass
@@ -57,9 +57,21 @@ class DestroyResult:
         return len(self.plan.changes) - gone, gone
 
 
+def target_of(spec, only=None):
+    """The target the spec's groups (those in `only`, when given) deploy to: one per run."""
+    groups = [g for g in spec.groups if only is None or g.name in set(only)]
+    found = sorted({g.target for g in groups})
+    if len(found) > 1:
+        by = {t: [g.name for g in groups if g.target == t] for t in found}
+        raise GGError("one run deploys to one target: %s; run gg once per target with --group, or pass "
+                      "--target" % "; ".join("%s target %s" % (", ".join(by[t][:3]) + (", ..." if len(by[t]) > 3
+                                                                                      else ""), t) for t in found))
+    return get_target(found[0] if found else DEFAULT)
+
+
 def plan(ctx, spec, only=None, deploy=False, target=None) -> Planned:
     """Read AWS (read-only) and compute what apply would do."""
-    target = target or get_target()
+    target = target or target_of(spec, only)
     desired = target.lower(spec, ctx, only)
     actual = target.discover(ctx, desired, deploy)
     return Planned(desired, actual, target.diff(desired, actual, deploy))
@@ -80,7 +92,7 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
           timeout=300, sensitive=frozenset(), out=sys.stdout, target=None) -> ApplyResult:
     """Plan without a lock (a no-op apply writes nothing, not even a lock); when there is work, take
     the groups' locks, re-check what the plan read, and execute exactly the plan shown."""
-    target = target or get_target()
+    target = target or target_of(spec, only)
     out = redacting(out, sensitive)
     planned = plan(ctx, spec, only, deploy, target)
     check_mode(mode, target, planned.actual)
@@ -131,7 +143,7 @@ def failure_message(outcome, verb):
 
 def destroy_plan(ctx, spec, only=None, purge_local=False, everything=False, target=None) -> Plan:
     """What `gg remove` would delete (read-only)."""
-    target = target or get_target()
+    target = target or target_of(spec, only)
     state = target.discover_for_destroy(ctx, spec, only, purge_local, everything)
     return target.destroy_plan(spec, ctx, state)
 
@@ -139,7 +151,7 @@ def destroy_plan(ctx, spec, only=None, purge_local=False, everything=False, targ
 def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=None, sensitive=frozenset(),
             out=sys.stdout, target=None) -> DestroyResult:
     """Plan the removal, show it, ask `confirm(plan)` (when given), and run exactly that plan."""
-    target = target or get_target()
+    target = target or target_of(spec, only)
     out = redacting(out, sensitive)
     plan_ = destroy_plan(ctx, spec, only, purge_local, everything, target)
     out.write(render_text(plan_) + "\n")
@@ -155,9 +167,10 @@ def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=N
     return result
 
 
-def deploy(ctx, group_names, timeout=300, wait=True, lock_timeout=60, out=sys.stdout, target=None):
-    """Deploy the groups' latest versions (holding their locks) and wait; the results."""
-    target = target or get_target()
+def deploy(ctx, group_names, timeout=300, wait=True, lock_timeout=60, out=sys.stdout, target=None, spec=None):
+    """Deploy the groups' latest versions (holding their locks) and wait; the results. The target is
+    `target`, else the one `spec`'s groups name."""
+    target = target or (target_of(spec, group_names) if spec is not None else get_target())
     with held_locks(ctx, group_names, "gg deploy", lock_timeout, out=out):
         started = target.deploy(ctx, group_names, out)
         return target.wait_for(ctx, started, timeout, out) if wait else started
@@ -165,6 +178,6 @@ def deploy(ctx, group_names, timeout=300, wait=True, lock_timeout=60, out=sys.st
 
 def status(ctx, spec, target=None):
     """Per group: latest version, what is deployed, changes pending, drift."""
-    target = target or get_target()
+    target = target or target_of(spec)
     planned = plan(ctx, spec, deploy=True, target=target)
     return target.status(ctx, planned.desired, planned.actual, planned.plan)

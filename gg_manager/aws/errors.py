@@ -8,6 +8,7 @@ import botocore.exceptions
 
 GONE = {
     "greengrass": ("IdNotFoundException", "NotFoundException", "ResourceNotFoundException"),
+    "greengrassv2": ("ResourceNotFoundException",),
     "iot": ("ResourceNotFoundException",),
     "iam": ("NoSuchEntity",),
     "lambda": ("ResourceNotFoundException",),
@@ -15,6 +16,7 @@ GONE = {
     "dynamodb": ("ResourceNotFoundException",),
 }
 EXISTS = {
+    "greengrassv2": ("ConflictException",),
     "iot": ("ResourceAlreadyExistsException",),
     "iam": ("EntityAlreadyExists",),
     "s3": ("BucketAlreadyOwnedByYou",),

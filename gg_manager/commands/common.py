@@ -22,7 +22,8 @@ def add_lock_options(parser):
 
 def load_valid(args):
     """(the whole spec, the group names --group selects or None, the spec's sensitive values)."""
-    result = load_spec(args.file, load_variables(args.var, args.values), env_names=args.env)
+    result = load_spec(args.file, load_variables(args.var, args.values), env_names=args.env,
+                       target=getattr(args, "target", None))
     for diag in result.diagnostics:
         print(diag.format(), file=sys.stderr)
     if not result.ok:

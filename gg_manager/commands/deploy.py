@@ -28,7 +28,7 @@ def run_deploy(args):
     spec = load_valid_spec(args)
     ctx = context(args)
     results = workflow.deploy(ctx, [g.name for g in spec.groups], args.timeout, not args.no_wait,
-                              args.lock_timeout, sys.stdout)
+                              args.lock_timeout, sys.stdout, spec=spec)
     if args.no_wait:
         return 0
     bad = [r for r in results if not r.ok]
@@ -49,6 +49,9 @@ def run_status(args):
         if not r["exists"]:
             print("%s: not created (run gg apply)" % r["group"])
             continue
+        if "devices" in r:
+            _print_v2_status(r)
+            continue
         print("%s: latest version %s, deployed %s (%s)%s; spec: %s%s" % (
             r["group"], r["latest_version"], r["deployed_version"] or "never",
             r["deployment_status"] or "-",
@@ -58,3 +61,18 @@ def run_status(args):
         if r["drift"]:
             print("  drift (changed outside gg; `gg apply` puts it back): %s" % "; ".join(r["drift"]))
     return 0
+
+
+def _print_v2_status(r):
+    """A Greengrass V2 group: its revision, then each core device and the components it runs."""
+    print("%s: revision %s (%s); spec: %s%s" % (
+        r["group"], r["deployed_version"] or "none", r["deployment_status"] or "-",
+        "in sync" if not r["spec_changes_pending"] else "%d change(s) pending" % r["spec_changes_pending"],
+        ", deploy needed" if r["deploy_needed"] else ""))
+    for d in r["devices"]:
+        print("  core %s %s, deployment %s%s" % (d["thing"], d["status"] or "(never reported)", d["deployment"] or "-",
+                                              ": " + d["reason"] if d.get("reason") else ""))
+        for c in d["components"]:
+            print("    %s %s %s" % (c["name"], c["version"], c["state"]))
+    if r["drift"]:
+        print("  drift (changed outside gg; `gg apply` puts it back): %s" % "; ".join(r["drift"]))

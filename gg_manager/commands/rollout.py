@@ -48,6 +48,11 @@ def run_rollout(args):
     if args.timeout <= 0 or args.poll_interval <= 0:
         raise GGError("--timeout and --poll-interval must be > 0")
     spec = load_valid_spec(args)
+    on_v2 = [g.name for g in spec.groups if g.target != "v1"]
+    if on_v2:
+        raise GGError("gg rollout deploys Greengrass V1 groups (bulk deployments); %s target%s v2, where it is "
+                      "not built yet: use `gg apply --deploy`, or --target v1" % (
+                          ", ".join(on_v2[:3]) + (", ..." if len(on_v2) > 3 else ""), "s" if len(on_v2) == 1 else ""))
     ctx = context(args)
     names = sorted(g.name for g in spec.groups)
     progress = sys.stderr if args.format == "json" else sys.stdout

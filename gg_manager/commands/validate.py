@@ -19,6 +19,9 @@ def add_spec_options(parser):
     parser.add_argument("--env", action="append", default=[], metavar="NAME",
                         help="let the template read environment variable NAME as env.NAME "
                              "(repeatable); its value is sensitive: never shown in output")
+    parser.add_argument("--target", choices=("v1", "v2"), default=None,
+                        help="deploy every group to Greengrass V1 or V2, whatever the file's `Target:` says "
+                             "(default: the file's, else v2); `gg plan --target v2` on a V1 file shows its V2 plan")
 
 
 def register(sub):
@@ -37,7 +40,7 @@ def register(sub):
 
 def run(args):
     path = args.spec or args.file
-    result = load_spec(path, load_variables(args.var, args.values), env_names=args.env)
+    result = load_spec(path, load_variables(args.var, args.values), env_names=args.env, target=args.target)
     say = _Printer(result.sensitive)
     if args.show_package:
         return _show_package(args, path, result, say)

@@ -135,7 +135,7 @@ class Demo:
         clip = dataset.write_clip(os.path.join(self.work, "clip"), self.truth)
         self.out("   camera clip: %s (%d frames, %dx%d, ground truth in truth.json)" % (
             clip, len(self.truth), dataset.FRAME_SIZE[0], dataset.FRAME_SIZE[1]))
-        self.vars = []
+        self.vars = ["--target", "v1"]      # the local core `make demo` runs is V1's (V2's: issue 14)
         for key, value in (("group", GROUP), ("model_source", "./model"), ("camera_source", clip),
                            ("frames_dir", os.path.join(self.work, "frames")),
                            ("feedback_dir", os.path.join(self.work, "feedback")),
@@ -143,8 +143,8 @@ class Demo:
             self.vars += ["--var", "%s=%s" % (key, value)]
 
     def provision(self):
-        self.step("gg create  (the example greengrass.yaml, rendered with %s)" % " ".join(
-            v for v in self.vars if v != "--var"))
+        self.step("gg create  (the example greengrass.yaml on Greengrass V1, rendered with %s)" % " ".join(
+            v for v in self.vars if "=" in v))
         self.created = True           # from here on, cleanup runs gg remove
         with self.timed("gg create"):
             self.gg("create", show=lambda line: not line.startswith(("shared: ", "group %s: " % GROUP))

@@ -5,7 +5,8 @@ Order: the changes of stage "first" (shared, in plan order), then each group's c
 must wait until the groups stopped using it) and gg's bookkeeping, only when every group
 succeeded. A failed step stops its group; the other groups go on. Refs are resolved from
 the outputs of the steps that ran; local operations go to the handlers registered for
-them (`local:GenerateKey` -> a function), AWS ones to botocore (plan/operations.py).
+them (`local:GenerateKey` -> a function; one marked `with_context` gets the AWS context first,
+for local work that reads AWS), AWS ones to botocore (plan/operations.py).
 """
 import threading
 import time
@@ -113,7 +114,10 @@ class Executor:
 
     def _invoke(self, step, params):
         if step.is_local:
-            return self.handlers[step.operation](**params) or {}
+            handler = self.handlers[step.operation]
+            if getattr(handler, "with_context", False):    # a local step that reads AWS (a model archive)
+                return handler(self.ctx, **params) or {}
+            return handler(**params) or {}
         return self._call(self.ctx, step.operation, params)
 
     def _say(self, change, already):

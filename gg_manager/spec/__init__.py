@@ -12,8 +12,8 @@ from typing import FrozenSet, List, Optional
 
 from gg_manager.spec.build import build_group
 from gg_manager.spec.diagnostics import Diagnostic, Reporter
-from gg_manager.spec.groups import expand_gpu, expand_models, group_views
-from gg_manager.spec.model import Spec
+from gg_manager.spec.groups import expand_gpu, expand_models, group_views, override_target
+from gg_manager.spec.model import TARGETS, Spec
 from gg_manager.spec.render import check_env_names, load_variables, render
 from gg_manager.spec.rules import run_rules
 from gg_manager.spec.schema import load_schema, report_schema_errors
@@ -40,24 +40,27 @@ class LoadResult:
         return self.spec is not None
 
 
-def load_spec(path: str, variables: Optional[dict] = None, environ=None, env_names=()) -> LoadResult:
+def load_spec(path: str, variables: Optional[dict] = None, environ=None, env_names=(), target=None) -> LoadResult:
     """Load `path`. `env_names`: the environment variables the template may read (--env);
-    `environ`: where to read them (default os.environ)."""
+    `environ`: where to read them (default os.environ); `target`: "v1" or "v2" for every group,
+    whatever the file says (`--target`)."""
     reporter = Reporter(path)
     try:
         text = read_source(path)
     except SourceError as exc:
         reporter.at(1, 1, (), str(exc))
         return LoadResult(None, reporter.items)
-    return load_spec_text(text, path, variables, environ, reporter, env_names)
+    return load_spec_text(text, path, variables, environ, reporter, env_names, target)
 
 
-def load_spec_text(text, path, variables=None, environ=None, reporter=None, env_names=()) -> LoadResult:
+def load_spec_text(text, path, variables=None, environ=None, reporter=None, env_names=(), target=None) -> LoadResult:
+    if target is not None and target not in TARGETS:
+        raise ValueError("target must be one of %s, got %r" % (", ".join(TARGETS), target))
     reporter = reporter or Reporter(path)
     rendered = render(text, path, variables or {}, reporter, environ, check_env_names(env_names))
     spec = None
     if rendered.text is not None:
-        spec = _parse_and_check(rendered.text, path, reporter)
+        spec = _parse_and_check(rendered.text, path, reporter, target)
     return _result(spec, reporter, rendered.sensitive)
 
 
@@ -73,7 +76,7 @@ def _redacted(diag, sensitive):
     return replace(diag, message=redact(diag.message, sensitive), path=path)
 
 
-def _parse_and_check(text, path, reporter):
+def _parse_and_check(text, path, reporter, target=None):
     data = parse_yaml(text, reporter)
     if data is None:
         return None
@@ -82,6 +85,8 @@ def _parse_and_check(text, path, reporter):
         return None
     report_schema_errors(data, load_schema(), reporter)
     views = _views(data, reporter)
+    if target is not None:
+        override_target(views, target)
     spec_dir = os.path.dirname(os.path.abspath(path))
     run_rules(views, reporter, spec_dir)
     if reporter.errors:

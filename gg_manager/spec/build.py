@@ -34,12 +34,12 @@ def _core_settings(config):
         exec_args=config.get("ExecArgs"), runtime_override=config.get("FunctionRuntimeOverride"))
 
 
-def build_function(data, spec_dir):
+def build_function(data, spec_dir, target=m.DEFAULT_TARGET):
     package = data.get("package")
     return m.Function(
         name=data["name"], alias=data.get("alias", m.DEFAULT_ALIAS), handler=data.get("handler"),
         package=os.path.normpath(os.path.join(spec_dir, package)) if package else None,
-        runtime=data.get("runtime", m.DEFAULT_RUNTIME),
+        runtime=data.get("runtime", m.DEFAULT_RUNTIMES[target]),
         requirements=tuple(r.strip() for r in data.get("requirements") or ()),
         role_arn=data.get("role"), environment=freeze(_strings(data.get("environment"))),
         **_core_settings(data.get("greengrassConfig") or {}))
@@ -105,7 +105,7 @@ def build_group(view, spec_dir):
                     bool(core.get("SyncShadow", False))),
         devices=tuple(m.Device(d.data["name"], d.data.get("key_path", "./certs"),
                                bool(d.data.get("SyncShadow", False))) for d in view.items("Devices")),
-        functions=tuple(build_function(i.data, spec_dir) for i in view.items("Lambdas")),
+        functions=tuple(build_function(i.data, spec_dir, view.target) for i in view.items("Lambdas")),
         resources=tuple(build_resource(i, spec_dir) for i in view.items("Resources")),
         subscriptions=tuple(build_subscription(i.data) for i in view.items("Subscriptions")),
         loggers=tuple(m.Logger(i.data["Id"], i.data["Component"], i.data["Level"], i.data["Type"],
@@ -114,4 +114,4 @@ def build_group(view, spec_dir):
                          for i in view.items("Connectors")),
         role_arn=None if role in (None, "generated") else role,
         tags=freeze({str(k): str(v) for k, v in (settings.get("tags") or {}).items()}),
-        artifact_bucket=settings.get("artifactBucket"))
+        artifact_bucket=settings.get("artifactBucket"), target=view.target)

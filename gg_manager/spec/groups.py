@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from gg_manager.spec.diagnostics import Reporter
+from gg_manager.spec.model import DEFAULT_TARGET
 
 SECTIONS = ("Cores", "Devices", "Lambdas", "Subscriptions", "Resources", "Models",
             "Loggers", "Connectors")
@@ -36,6 +37,8 @@ class GroupView:
     path: Tuple
     settings: dict
     sections: Dict[str, List[Item]] = field(default_factory=dict)
+    target: object = DEFAULT_TARGET  # "v1" | "v2" (anything else: the schema reports it)
+    target_path: Tuple = ()          # where `Target` was written (() when it was not)
 
     def items(self, section) -> List[Item]:
         return self.sections.get(section, [])
@@ -73,6 +76,7 @@ def group_views(data: dict, reporter: Reporter) -> List[GroupView]:
                 reporter.error((), "missing required key 'Group' (or 'Groups' for a fleet)")
             return []
         view = GroupView(group.get("name", ""), ("Group",), dict(group))
+        _set_target(view, data, ("Target",))
         for section in SECTIONS:
             view.sections[section] = _section_items(data, (), section)
         return [view]
@@ -87,6 +91,8 @@ def group_views(data: dict, reporter: Reporter) -> List[GroupView]:
         settings["tags"] = dict((defaults.get("Group") or {}).get("tags") or {},
                                 **(entry["Group"].get("tags") or {}))
         view = GroupView(entry["Group"].get("name", ""), base + ("Group",), settings)
+        _set_target(view, data, ("Target",))
+        _set_target(view, entry, base + ("Target",))
         for section in SECTIONS:
             merged, order = {}, []
             for item in _section_items(defaults, ("Defaults",), section) + \
@@ -99,6 +105,18 @@ def group_views(data: dict, reporter: Reporter) -> List[GroupView]:
             view.sections[section] = [merged[k] for k in order]
         views.append(view)
     return views
+
+
+def _set_target(view, doc, path):
+    """`Target:` of the file's top level, or of a Groups entry (set after the top level: it wins)."""
+    if "Target" in doc:
+        view.target, view.target_path = doc["Target"], path
+
+
+def override_target(views, target):
+    """`--target` on the command line: every group deploys there, whatever the file says."""
+    for view in views:
+        view.target = target
 
 
 def expand_gpu(view: GroupView) -> None:

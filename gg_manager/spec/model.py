@@ -11,7 +11,11 @@ from typing import Optional, Tuple, Union
 
 from gg_manager.spec.frozen import FrozenDict
 
-DEFAULT_RUNTIME = "python3.7"
+TARGETS = ("v1", "v2")               # Greengrass V1 (groups, definitions) | Greengrass V2 (components)
+DEFAULT_TARGET = "v2"                # the only Greengrass AWS still runs
+# A Lambda without `runtime:` gets its target's default: the V1 core runs python3.7 and 3.8 only;
+# AWS Lambda no longer creates python3.7/3.8 functions, which V2 imports.
+DEFAULT_RUNTIMES = {"v1": "python3.7", "v2": "python3.11"}
 DEFAULT_ALIAS = "default"
 # What the Greengrass console fills in for a Lambda without settings.
 DEFAULT_TIMEOUT_S = 3
@@ -211,6 +215,7 @@ class Group:
     role_arn: Optional[str]          # None: gg generates a least-privilege group role
     tags: FrozenDict
     artifact_bucket: Optional[str]
+    target: str = DEFAULT_TARGET     # "v1" | "v2": where gg deploys the group
 
     def function(self, name: str) -> Function:
         return next(f for f in self.functions if f.name == name)
@@ -231,3 +236,8 @@ class Spec:
     def only(self, names) -> "Spec":
         """The same spec narrowed to these groups."""
         return Spec(self.file, tuple(g for g in self.groups if g.name in set(names)))
+
+    @property
+    def targets(self) -> Tuple[str, ...]:
+        """The targets its groups deploy to, sorted."""
+        return tuple(sorted({g.target for g in self.groups}))

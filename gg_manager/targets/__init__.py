@@ -1,9 +1,10 @@
-"""Deployment targets over one Spec and one plan engine: v1 (Greengrass V1 groups and definitions);
-a sibling package per further target. See base.py for what a target provides."""
+"""Deployment targets over one Spec and one plan engine: v1 (Greengrass V1 groups and definitions),
+v2 (Greengrass V2 components, deployments to thing groups). See base.py for what a target provides;
+a group's target is its spec's `Target:` (gg_manager.spec.model.DEFAULT_TARGET when it says none)."""
 import importlib
 import importlib.util
 
-DEFAULT = "v1"
+DEFAULT = "v2"
 
 
 def get_target(name=DEFAULT):

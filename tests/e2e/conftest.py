@@ -42,7 +42,7 @@ class App:
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.model = os.path.join(self.folder, "model")
         shutil.copytree(model, self.model)
-        self.vars = []
+        self.vars = ["--target", "v1"]     # the local core here is V1's (V2's: issue 14)
         for key, value in (("group", self.group), ("model_source", "./model"), ("camera_source", clip),
                            ("frames_dir", os.path.join(self.folder, "frames")),
                            ("feedback_dir", os.path.join(self.folder, "feedback")), ("capture_fps", "5")):

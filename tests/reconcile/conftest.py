@@ -1,6 +1,7 @@
 """A small but complete spec per test (unique names), and `gg` run in-process against the sandbox."""
 import json
 import os
+import pathlib
 import textwrap
 
 import pytest
@@ -61,6 +62,7 @@ Connectors:
 """
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
+ROOT_DIR = pathlib.Path(__file__).resolve().parents[2]
 
 
 def mutating(calls):
@@ -69,7 +71,10 @@ def mutating(calls):
 
 
 class Project:
-    """A folder with greengrass.yaml, a Lambda package and a model; runs gg inside it."""
+    """A folder with greengrass.yaml, a Lambda package and a model; runs gg inside it, on Greengrass V1
+    (every command gets `--target v1`: these tests are V1's; tests/targets/v2/sandbox has V2's)."""
+
+    target = "v1"
 
     def __init__(self, root, prefix, capsys):
         self.root, self.prefix, self.capsys = root, prefix, capsys
@@ -97,7 +102,7 @@ class Project:
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
-            code = main(list(args[:1]) + ["-f", self.spec_path] + list(args[1:]))
+            code = main(list(args[:1]) + ["-f", self.spec_path, "--target", self.target] + list(args[1:]))
         finally:
             os.chdir(cwd)
         out = self.capsys.readouterr()

@@ -40,7 +40,8 @@ def test_plan_into_a_pipe_that_closes_early_ends_quietly(project, aws_env):
     """`gg plan | head -1`: the reader goes away; gg stops with no BrokenPipeError traceback."""
     project.write(fleet_text(project.prefix, 6))
     env = dict(os.environ)
-    proc = subprocess.Popen([GG, "plan", "--format", "json", "-f", project.spec_path], cwd=str(project.root),
+    proc = subprocess.Popen([GG, "plan", "--format", "json", "-f", project.spec_path, "--target", project.target],
+                            cwd=str(project.root),
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = proc.stdout.readline()
     proc.stdout.close()                                  # what `head -1` does once it has its line

@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 FLEET_SIZE = 20
 
 SPEC = """\
+Target: v1                  # gg rollout: bulk deployments of Greengrass V1
 Defaults:
   Lambdas:
     - name: {p}-fn

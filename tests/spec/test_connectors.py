@@ -25,8 +25,9 @@ JOB = GOOD_IC["MLModelSageMakerJobArn"]
 
 
 def spec(base, params, name="ImageClassificationx86-64", version=2, source=JOB):
+    """A Greengrass V1 group with an ML connector (V2 has no such connector: tests/targets/v2/test_rules)."""
     lines = "\n".join("      %s: '%s'" % kv for kv in params.items())
-    return base + ML.format(source=source, name=name, version=version, params=lines)
+    return "Target: v1\n" + base + ML.format(source=source, name=name, version=version, params=lines)
 
 
 def test_valid_image_classification_connector(validate, base):
@@ -92,7 +93,7 @@ def test_unknown_version(validate, base):
 
 
 def test_unknown_connector_is_a_warning(validate, base):
-    text = base + ("Connectors:\n  - Id: twilio\n    ConnectorArn: arn:aws:greengrass:us-east-1::/"
+    text = "Target: v1\n" + base + ("Connectors:\n  - Id: twilio\n    ConnectorArn: arn:aws:greengrass:us-east-1::/"
                    "connectors/TwilioNotifications/versions/4\n    Parameters:\n      Anything: goes\n")
     run = validate(text)
     assert run.code == 0, run.text

@@ -59,7 +59,9 @@ def test_ported_greengo_example_validates_unchanged(greengo_copy, capsys):
     spec = load_spec(str(greengo_copy / "greengo.yaml")).spec
     group = spec.groups[0]
     assert [d.name for d in group.devices] == ["ml_take2_thing_1"]     # its Devices: validate
-    assert group.function("GreengrassHelloWorld").runtime == "python3.7"
+    assert group.target == "v2" and group.function("GreengrassHelloWorld").runtime == "python3.11"
+    on_v1 = load_spec(str(greengo_copy / "greengo.yaml"), target="v1").spec.groups[0]
+    assert on_v1.target == "v1" and on_v1.function("GreengrassHelloWorld").runtime == "python3.7"
 
 
 @pytest.mark.parametrize("source, message", [
@@ -84,13 +86,14 @@ def test_greengo_files_validate_unchanged(path):
     assert result.ok, "\n".join(d.format() for d in result.diagnostics)
 
 
-def test_object_detection_sample_model():
-    spec = load_spec(os.path.join(HERE, "fixtures", "object_detection", "greengo.yaml")).spec
+@pytest.mark.parametrize("target, runtime", [("v1", "python3.7"), ("v2", "python3.11")])
+def test_object_detection_sample_model(target, runtime):
+    spec = load_spec(os.path.join(HERE, "fixtures", "object_detection", "greengo.yaml"), target=target).spec
     group = spec.groups[0]
     assert group.name == "GG_Object_Detection"
     assert group.core.name == "GG_Object_Detection_Core" and group.core.sync_shadow is True
     fn = group.function("BlogInfer")
-    assert fn.alias == "dev" and fn.runtime == "python3.7"
+    assert fn.alias == "dev" and fn.runtime == runtime
     assert fn.memory_kb == 900000 and fn.pinned is True
     assert {r.id for r in group.resources} == {"MyObjectDetectionModel", "nvidia0", "nvidiactl",
                                                 "nvidia-uvm", "nvidia-uvm-tools"}

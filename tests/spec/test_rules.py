@@ -57,7 +57,8 @@ CASES = [
     ("handler-without-package", "    package: src\n", "", "name: fn", "Lambdas[0]",
      "Lambda 'fn' needs both 'handler' and 'package' (or neither, to use an existing Lambda); 'package' is missing"),
     ("runtime-python27", "    package: src\n", "    package: src\n    runtime: python2.7\n",
-     "python2.7", "Lambdas[0].runtime", "must be one of: python3.7, python3.8; got 'python2.7'"),
+     "python2.7", "Lambdas[0].runtime", "must be one of: python3.7, python3.8, python3.9, python3.10, python3.11, python3.12, "
+     "python3.13; got 'python2.7'"),
     ("bad-requirement", "    package: src\n", "    package: src\n    requirements: ['requests=>2']\n",
      "'requests=>2'", "Lambdas[0].requirements[0]", "not a requirement specifier: 'requests=>2'"),
     ("permission-enum", "Permission: rw", "Permission: rwx", "rwx",

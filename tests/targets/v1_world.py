@@ -56,7 +56,7 @@ def desired_from(tmp_path, text=SPEC):
     (tmp_path / "src").mkdir(exist_ok=True)
     (tmp_path / "src" / "main.py").write_text("def handler(event, context):\n    return event\n")
     (tmp_path / "greengrass.yaml").write_text(textwrap.dedent(text))
-    result = load_spec(str(tmp_path / "greengrass.yaml"))
+    result = load_spec(str(tmp_path / "greengrass.yaml"), target="v1")
     assert result.ok, [d.format() for d in result.diagnostics]
     return lower(result.spec, context())
 

@@ -12,7 +12,10 @@
           awsRegion: eu-west-1
           iotDataEndpoint: xxxx-ats.iot.eu-west-1.amazonaws.com
           iotRoleAlias: ...                # read by AWS's credentials provider; not used here
-Problems are one-line GGErrors naming the file and the key.
+          greengrassDataPlaneEndpoint: http://127.0.0.1:4566   # a URL: where the AWS calls go (a sandbox)
+Problems are one-line GGErrors naming the file and the key. This is the file `gg apply` writes
+for a V2 core (gg_manager/targets/v2/device_files.py: `<key_path>/<core>.config.yaml`, the key,
+certificate and root CA beside it under their bare names when gg talks to a sandbox).
 """
 import os
 
@@ -64,10 +67,16 @@ def load_device_config(path, endpoint_url=None):
     if not region:
         raise GGError("%s: services.%s.configuration.awsRegion is missing (or set AWS_REGION)" % (path, NUCLEUS))
     folder = os.path.dirname(os.path.abspath(path))
-    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or _url(nucleus.get("greengrassDataPlaneEndpoint"))
     connection = DeviceConnection(
         thing_name=thing, region=str(region), endpoint_url=endpoint_url, sandbox=sandbox_health(endpoint_url),
         iot_host=str(nucleus.get("iotDataEndpoint") or ""),
         ca_path=_file(system.get("rootCaPath"), folder), cert_path=_file(system.get("certificateFilePath"), folder),
         key_path=_file(system.get("privateKeyPath"), folder))
     return connection, system.get("rootpath")
+
+
+def _url(value):
+    """greengrassDataPlaneEndpoint when it is a URL (a sandbox's), else None (AWS's endpoints)."""
+    value = str(value or "")
+    return value if value.startswith(("http://", "https://")) else None

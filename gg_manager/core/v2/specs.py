@@ -1,11 +1,18 @@
 """From resolved recipes and configuration trees to the ComponentSpecs the supervisor runs.
 
 Every lifecycle is interpolated against the deployment as a whole: this component's paths
-and configuration, and those of its direct dependencies ({NAME:artifacts:path}...).
+and configuration, and those of its direct dependencies ({NAME:artifacts:path}...). When the
+nucleus's configuration says `interpolateComponentConfiguration: true` (nucleus >= 2.6), every
+component's configuration is interpolated the same way first, as the nucleus's
+KernelConfigResolver does: a Lambda component's volume may then take its source from its
+model component's folder ({gg.model.x:artifacts:decompressedPath}/x).
 """
 from .component import ComponentSpec
 from .configuration import to_plain
+from .emulated import NUCLEUS
 from .interpolate import Interpolator
+
+INTERPOLATE_CONFIGURATION = "interpolateComponentConfiguration"
 
 
 class SystemValues:
@@ -36,13 +43,23 @@ def build_specs(resolved, trees, roots, layout, thing_name, arns=None):
     """resolved: {name: PlatformRecipe}; trees: {name: configuration tree}; roots: root component names."""
     configs = {name: to_plain(trees[name]) for name in resolved}
     system = SystemValues(layout, thing_name, {name: str(r.version) for name, r in resolved.items()})
+    dependencies = {name: {d.name: d.type for d in r.dependencies.values()} for name, r in resolved.items()}
+    if interpolates_configuration(configs.get(NUCLEUS)):
+        by = Interpolator(system, configs)
+        configs = {name: by.value(config, name, set(dependencies[name])) for name, config in configs.items()}
     interpolator = Interpolator(system, configs)
     specs = {}
     for name, recipe in resolved.items():
-        deps = {d.name: d.type for d in recipe.dependencies.values()}
+        deps = dependencies[name]
         lifecycle = interpolator.value(recipe.lifecycle, name, set(deps))
         specs[name] = ComponentSpec(
             name=name, version=str(recipe.version), type=recipe.type, lifecycle=lifecycle,
             configuration=configs[name], dependencies=deps, work_dir=layout.work(name),
             log_path=layout.log(name), root=name in roots, arn=(arns or {}).get(name, ""))
     return specs
+
+
+def interpolates_configuration(nucleus):
+    """The nucleus's `interpolateComponentConfiguration` (off unless set true, as on the nucleus)."""
+    value = (nucleus or {}).get(INTERPOLATE_CONFIGURATION)
+    return value is True or str(value).lower() == "true"

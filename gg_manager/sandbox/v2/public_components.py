@@ -3,12 +3,16 @@
 Their recipes here carry what a deployment resolves and configures: name,
 version, type, dependencies and the default configuration keys AWS documents;
 they have no artifacts, since the local core provides these components itself.
-Versions are recent public versions; the ARNs use the account `aws`, as AWS's.
+Versions are recent public versions, and always every version gg deploys: the
+one table of those is gg_manager/targets/v2/public_components.PINS, merged in
+here (`versions_of`). The ARNs use the account `aws`, as AWS's.
 """
+from gg_manager.targets.v2.public_components import PINS
+
 from . import arns
 from .state import ComponentVersion
 
-NUCLEUS = ">=2.0.0 <2.16.0"
+NUCLEUS = ">=2.0.0 <2.17.0"     # the window AWS documents for the components of gg's release line
 SEED_TIME = 1_700_000_000.0  # a fixed creationTimestamp for every seeded version
 
 # name: (versions, component type, description, {dependency: (requirement, type)}, default configuration)
@@ -62,7 +66,25 @@ CATALOG = {
     "aws.greengrass.clientdevices.IPDetector": (
         ("2.2.1",), "aws.greengrass.plugin", "Reports the core's IP addresses as its connectivity information.",
         {"aws.greengrass.Nucleus": (NUCLEUS, "SOFT")}, {}),
+    "aws.greengrass.SNS": (
+        (), "aws.greengrass.lambda", "Publishes messages to an Amazon SNS topic (a V1 connector as a Lambda component).",
+        {"aws.greengrass.LambdaLauncher": (">=2.0.0 <3.0.0", "HARD"),
+         "aws.greengrass.TokenExchangeService": (">=2.0.0 <3.0.0", "HARD")},
+        {"lambdaExecutionParameters": {"EnvironmentVariables": {}}, "containerMode": "NoContainer"}),
+    "aws.greengrass.KinesisFirehose": (
+        (), "aws.greengrass.lambda", "Sends data to an Amazon Data Firehose stream (a V1 connector as a Lambda component).",
+        {"aws.greengrass.LambdaLauncher": (">=2.0.0 <3.0.0", "HARD"),
+         "aws.greengrass.TokenExchangeService": (">=2.0.0 <3.0.0", "HARD")},
+        {"lambdaExecutionParameters": {"EnvironmentVariables": {}}, "containerMode": "NoContainer"}),
 }
+
+
+def versions_of(name):
+    """The catalog's versions of a component, with the one gg pins (targets/v2/public_components.PINS)."""
+    versions = set(CATALOG[name][0])
+    if name in PINS:
+        versions.add(PINS[name].version)
+    return sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 _CACHE = {}
 
@@ -82,9 +104,9 @@ def catalog(region):
     """{name: {version: ComponentVersion}} for a region (built once per region)."""
     if region not in _CACHE:
         found = {}
-        for name, (versions, *_rest) in CATALOG.items():
+        for name in CATALOG:
             found[name] = {v: ComponentVersion(name, v, arns.component_version(region, arns.PUBLIC_ACCOUNT, name, v),
-                                               recipe(name, v), SEED_TIME, public=True) for v in versions}
+                                               recipe(name, v), SEED_TIME, public=True) for v in versions_of(name)}
         _CACHE[region] = found
     return _CACHE[region]
 

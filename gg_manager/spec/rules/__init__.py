@@ -1,6 +1,6 @@
 """Semantic checks JSON Schema cannot express, all offline. Each takes a GroupView."""
 from gg_manager.spec.rules import (connectors, ids, keys, lambdas, limits, loggers, packages,
-                                   resources, subscriptions, topology)
+                                   resources, subscriptions, targets, topology)
 
 GROUP_RULES = (
     ids.check_ids,
@@ -13,6 +13,7 @@ GROUP_RULES = (
     loggers.check_loggers,
     limits.check_limits,
     keys.check_key_folders,
+    targets.check_target,
 )
 
 FLEET_RULES = (topology.check_fleet, packages.check_packages)

@@ -20,10 +20,15 @@ it (JSON pointer) and then merges the new value: the device ends up with
 exactly what the spec says, while keys gg does not own (the nucleus endpoints
 from config.yaml) are left alone.
 
+The nucleus gets `interpolateComponentConfiguration: true` (nucleus >= 2.6), so a
+Lambda component's configuration may name its model component's unpacked folder
+(model_component.py).
+
 Policies: failure handling ROLLBACK unless the spec says DO_NOTHING; the
 component update and configuration validation policies AWS applies by default,
-written out. The document's digest is tagged on the deployment, so one
-GetDeployment tells whether a group's revision is current.
+written out. The document's digest is in the deployment's name (and tagged on
+it), so the one paged ListDeployments tells whether each group's revision is
+current.
 """
 import json
 from typing import Iterable, Mapping, Optional
@@ -55,6 +60,11 @@ def component_entry(version: str, merge: Optional[Mapping] = None, owned: Iterab
     return entry
 
 
+def nucleus_configuration(role_alias: str, logging: Mapping) -> dict:
+    """What gg sets of the nucleus's configuration in every deployment (config.yaml sets the same)."""
+    return {"iotRoleAlias": role_alias, "logging": dict(logging), "interpolateComponentConfiguration": True}
+
+
 def public_entries(role_alias: str, nucleus_logging: Mapping, has_lambdas: bool,
                    router: Optional[Mapping] = None, log_manager: Optional[Mapping] = None,
                    shadow_manager: Optional[Mapping] = None,
@@ -68,8 +78,7 @@ def public_entries(role_alias: str, nucleus_logging: Mapping, has_lambdas: bool,
     mapped. Client device components come with `client_device_auth`.
     """
     pin = pc.pinned_version
-    out = {pc.NUCLEUS: component_entry(pin(pc.NUCLEUS), {"iotRoleAlias": role_alias,
-                                                         "logging": dict(nucleus_logging)})}
+    out = {pc.NUCLEUS: component_entry(pin(pc.NUCLEUS), nucleus_configuration(role_alias, nucleus_logging))}
     mapped = [c for c in connectors if c.component]
     if has_lambdas or mapped:
         out.update({name: component_entry(pin(name)) for name in LAMBDA_SUPPORT})
@@ -97,13 +106,13 @@ def create_deployment_request(thing_group_arn: str, group: str, components: Mapp
                               failure_handling: str = "ROLLBACK",
                               tags: Optional[Mapping[str, str]] = None,
                               iot_job_configuration: Optional[Mapping] = None) -> dict:
-    """CreateDeployment parameters; the digest of everything but the tags is tagged on it."""
+    """CreateDeployment parameters; the digest of everything but the name and tags is in its name
+    and tagged on it."""
     if failure_handling not in FAILURE_POLICIES:
         raise GGError("failure handling must be one of %s, got %r"
                       % (", ".join(FAILURE_POLICIES), failure_handling))
     request = {
         "targetArn": thing_group_arn,
-        "deploymentName": names.deployment_name(group),
         "components": {name: dict(components[name]) for name in sorted(components)},
         "deploymentPolicies": {
             "failureHandlingPolicy": failure_handling,
@@ -113,13 +122,15 @@ def create_deployment_request(thing_group_arn: str, group: str, components: Mapp
     }
     if iot_job_configuration:
         request["iotJobConfiguration"] = dict(iot_job_configuration)
-    request["tags"] = dict(tags or {}, **{DIGEST_TAG: deployment_digest(request)})
+    digest = deployment_digest(request)
+    request["deploymentName"] = names.deployment_name(group, digest)
+    request["tags"] = dict(tags or {}, **{DIGEST_TAG: digest})
     return request
 
 
 def deployment_digest(request: Mapping) -> str:
-    """Digest of a deployment document (tags and client token left out)."""
-    return content_digest({k: v for k, v in request.items() if k not in ("tags", "clientToken")})
+    """Digest of a deployment document (its name, tags and client token left out)."""
+    return content_digest({k: v for k, v in request.items() if k not in ("tags", "clientToken", "deploymentName")})
 
 
 def thing_group_arn(region: str, account: str, group: str, partition: str = "aws") -> str:

@@ -1,24 +1,25 @@
 """A Lambda as a Greengrass V2 component: CreateComponentVersion(lambdaFunction=...).
 
-Input is what a greengo/gg spec says of a Lambda on V1: its FunctionConfiguration
-(greengrassConfig, with gg's defaults applied) and the group's resources its
-ResourceAccessPolicies name. The mapping:
+Input is the spec's typed Function (how a V1 core ran it: greengo's greengrassConfig,
+with gg's defaults applied) and the group's resources by Id. The mapping:
 
-| V1 FunctionConfiguration            | componentLambdaParameters                          |
-|-------------------------------------|----------------------------------------------------|
-| Pinned (V1 default false)           | pinned (always written: V2's default is true)      |
-| Timeout                             | timeoutInSeconds                                   |
-| MemorySize (KB)                     | linuxProcessParams.containerParams.memorySizeInKB  |
-| EncodingType                        | inputPayloadEncodingType                           |
-| ExecArgs (one string)               | execArgs (split as a shell would)                  |
-| Environment.Variables               | environmentVariables                               |
-| Environment.AccessSysfs             | containerParams.mountROSysfs                       |
-| Environment.Execution.IsolationMode | linuxProcessParams.isolationMode                   |
-| Environment.Execution.RunAs         | the deployment's runWith.posixUser ("uid:gid")     |
-| policy on a LocalVolumeResource     | containerParams.volumes[]                          |
-| policy on a LocalDeviceResource     | containerParams.devices[] (`gpu: true` included)   |
-| policy on an ML model resource      | a volume of the model's DestinationPath, read-only,|
-|                                     | and a HARD dependency on the model's component     |
+| spec Function (V1 FunctionConfiguration)   | componentLambdaParameters                          |
+|--------------------------------------------|----------------------------------------------------|
+| pinned (V1 default false)                  | pinned (always written: V2's default is true)      |
+| timeout_s                                  | timeoutInSeconds                                   |
+| memory_kb (KB)                             | linuxProcessParams.containerParams.memorySizeInKB  |
+| encoding                                   | inputPayloadEncodingType                           |
+| exec_args (one string)                     | execArgs (split as a shell would)                  |
+| variables (Environment.Variables)          | environmentVariables                               |
+| access_sysfs                               | containerParams.mountROSysfs                       |
+| isolation                                  | linuxProcessParams.isolationMode                   |
+| run_as (Uid/Gid)                           | the deployment's runWith.posixUser ("uid:gid")     |
+| access to a Volume                         | containerParams.volumes[]                          |
+| access to a DeviceFile (`gpu: true` too)   | containerParams.devices[]                          |
+| access to a Model                          | a read-only volume at the model's DestinationPath  |
+|                                            | whose source is the model component's unpacked     |
+|                                            | folder (model_component.source_path), and a HARD   |
+|                                            | dependency on the model's component                |
 
 Queue and scaling settings V1 does not have are written with the defaults AWS
 documents (maxQueueSize 1000, maxInstancesCount 100, maxIdleTimeInSeconds 60,
@@ -31,7 +32,9 @@ import shlex
 from typing import Dict, Iterable, List, Mapping, Optional
 
 from gg_manager.errors import GGError
+from gg_manager.spec import model as m
 from gg_manager.targets.v2 import names
+from gg_manager.targets.v2.model_component import source_path
 from gg_manager.targets.v2.public_components import ROUTER_REQUIREMENT, SUBSCRIPTION_ROUTER
 from gg_manager.targets.v2.versioning import DIGEST_TAG, content_digest
 
@@ -39,58 +42,47 @@ AWS_DEFAULTS = {"maxQueueSize": 1000, "maxInstancesCount": 100, "maxIdleTimeInSe
                 "statusTimeoutInSeconds": 60}
 LINUX = [{"name": "Linux", "attributes": {"os": "linux"}}]
 MODEL_REQUIREMENT = ">=1.0.0 <2.0.0"   # gg numbers model versions 1.0.N; the deployment pins one
-ML_CONTAINERS = ("S3MachineLearningModelResourceData", "SageMakerMachineLearningModelResourceData")
-CONTAINER = "GreengrassContainer"
 
 
-def lambda_parameters(configuration: Mapping, resources: Mapping[str, Mapping],
+def lambda_parameters(fn: m.Function, resources: Mapping[str, object],
                       event_sources: Iterable[Mapping] = ()) -> dict:
-    """componentLambdaParameters for a V1 FunctionConfiguration.
-
-    `resources`: the group's resources by Id, each shaped as in the spec
-    ({"Id", "Name", <ResourceDataContainer key>: body}). `event_sources`:
-    [{"topic", "type"}] from the subscriptions (see subscriptions.py).
-    """
-    env = configuration.get("Environment") or {}
-    execution = env.get("Execution") or {}
-    isolation = execution.get("IsolationMode") or CONTAINER
+    """componentLambdaParameters for a spec Function. `resources`: the group's resources by Id
+    (spec model values); `event_sources`: [{"topic", "type"}] from the subscriptions."""
+    isolation = fn.isolation or m.CONTAINER
     params = {
-        "pinned": bool(configuration.get("Pinned", False)),
-        "timeoutInSeconds": int(configuration.get("Timeout", 3)),
-        "inputPayloadEncodingType": configuration.get("EncodingType", "json"),
-        "environmentVariables": {str(k): str(v) for k, v in (env.get("Variables") or {}).items()},
+        "pinned": bool(fn.pinned),
+        "timeoutInSeconds": int(fn.timeout_s),
+        "inputPayloadEncodingType": fn.encoding or "json",
+        "environmentVariables": {str(k): str(v) for k, v in (fn.variables or {}).items()},
         "eventSources": _sorted_unique(event_sources, ("type", "topic")),
         "linuxProcessParams": {"isolationMode": isolation},
     }
     params.update(AWS_DEFAULTS)
-    if configuration.get("ExecArgs"):
-        params["execArgs"] = shlex.split(str(configuration["ExecArgs"]))
-    if isolation == CONTAINER:
-        params["linuxProcessParams"]["containerParams"] = _container(configuration, env, resources)
+    if fn.exec_args:
+        params["execArgs"] = shlex.split(str(fn.exec_args))
+    if isolation == m.CONTAINER:
+        params["linuxProcessParams"]["containerParams"] = _container(fn, resources)
     return params
 
 
-def _container(configuration, env, resources):
+def _container(fn, resources):
     volumes, devices = [], []
-    for policy in env.get("ResourceAccessPolicies") or []:
-        resource = _resource(resources, policy.get("ResourceId"))
-        permission = policy.get("Permission", "ro")
-        for kind, body in resource.items():
-            if kind == "LocalVolumeResourceData":
-                volumes.append({"sourcePath": body["SourcePath"],
-                                "destinationPath": body["DestinationPath"],
-                                "permission": permission, "addGroupOwner": _group_owner(body)})
-            elif kind == "LocalDeviceResourceData":
-                devices.append({"path": body["SourcePath"], "permission": permission,
-                                "addGroupOwner": _group_owner(body)})
-            elif kind in ML_CONTAINERS:
-                # the model component links its unpacked artifact at DestinationPath on the
-                # device (model_component.py); artifacts are read-only, whatever V1 allowed
-                path = posixpath.normpath(body["DestinationPath"])
-                volumes.append({"sourcePath": path, "destinationPath": path,
-                                "permission": "ro", "addGroupOwner": False})
-    return {"memorySizeInKB": int(configuration.get("MemorySize", 16384)),
-            "mountROSysfs": bool(env.get("AccessSysfs", False)),
+    for policy in fn.resource_access or ():
+        resource = _resource(resources, policy.resource_id)
+        permission = policy.permission or "ro"
+        if isinstance(resource, m.Volume):
+            volumes.append({"sourcePath": resource.source_path, "destinationPath": resource.destination_path,
+                            "permission": permission, "addGroupOwner": _group_owner(resource)})
+        elif isinstance(resource, m.DeviceFile):
+            devices.append({"path": resource.source_path, "permission": permission,
+                            "addGroupOwner": _group_owner(resource)})
+        elif isinstance(resource, m.Model):
+            # component artifacts are read-only, whatever V1 allowed
+            volumes.append({"sourcePath": source_path(resource.id),
+                            "destinationPath": posixpath.normpath(resource.destination_path),
+                            "permission": "ro", "addGroupOwner": False})
+    return {"memorySizeInKB": int(fn.memory_kb or m.DEFAULT_MEMORY_KB),
+            "mountROSysfs": bool(fn.access_sysfs),
             "volumes": _sorted_unique(volumes, ("destinationPath", "sourcePath")),
             "devices": _sorted_unique(devices, ("path",))}
 
@@ -99,11 +91,11 @@ def _resource(resources, resource_id):
     resource = resources.get(resource_id)
     if resource is None:
         raise GGError("no resource with Id %r in the group" % (resource_id,))
-    return {k: v for k, v in resource.items() if k not in ("Id", "Name") and isinstance(v, dict)}
+    return resource
 
 
-def _group_owner(body):
-    return bool((body.get("GroupOwnerSetting") or {}).get("AutoAddGroupOwner", False))
+def _group_owner(resource):
+    return bool(resource.group_owner and resource.group_owner.auto_add)
 
 
 def _sorted_unique(items, keys):
@@ -116,36 +108,44 @@ def _sorted_unique(items, keys):
     return out
 
 
-def model_dependencies(configuration: Mapping, resources: Mapping[str, Mapping]) -> List[str]:
-    """Component names of the models this Lambda reads (its policies on ML resources)."""
-    env = configuration.get("Environment") or {}
-    found = []
-    for policy in env.get("ResourceAccessPolicies") or []:
-        resource = _resource(resources, policy.get("ResourceId"))
-        if any(kind in ML_CONTAINERS for kind in resource):
-            found.append(names.model_component(policy["ResourceId"]))
-    return sorted(set(found))
+def model_dependencies(fn: m.Function, resources: Mapping[str, object]) -> List[str]:
+    """Model ids this Lambda reads (its access policies on models)."""
+    return sorted({p.resource_id for p in fn.resource_access or ()
+                   if isinstance(_resource(resources, p.resource_id), m.Model)})
 
 
 def component_dependencies(models: Iterable[str], publishes: bool) -> Dict[str, dict]:
-    """HARD dependencies: the models it reads (it restarts on a new model) and, if it
-    publishes with the Core SDK, the legacy subscription router (AWS's V1 migration guide)."""
-    deps = {m: {"versionRequirement": MODEL_REQUIREMENT, "dependencyType": "HARD"} for m in models}
+    """HARD dependencies: the models it reads (it restarts on a new model, and may name the model
+    component in its configuration) and, if it publishes with the Core SDK, the legacy subscription
+    router (AWS's V1 migration guide)."""
+    deps = {names.model_component(mid): {"versionRequirement": MODEL_REQUIREMENT, "dependencyType": "HARD"}
+            for mid in models}
     if publishes:
         deps[SUBSCRIPTION_ROUTER] = {"versionRequirement": ROUTER_REQUIREMENT,
                                      "dependencyType": "HARD"}
     return deps
 
 
-def lambda_source(function_name: str, version_arn: str, parameters: Mapping,
-                  dependencies: Mapping[str, Mapping]) -> dict:
-    """The lambdaFunction source without its componentVersion: what the content digest covers."""
-    if not _is_version_arn(version_arn, function_name):
+def lambda_content(function_name: str, function_digest: str, parameters: Mapping,
+                   dependencies: Mapping[str, Mapping]) -> dict:
+    """What a Lambda component version holds, without its version number: the function (by the
+    digest of its code and configuration, which names one published version), and what the
+    lambdaFunction source carries. Its digest is the component's content digest."""
+    return {"function": function_name, "function_digest": function_digest,
+            "componentName": names.lambda_component(function_name), "componentPlatforms": LINUX,
+            "componentDependencies": dict(dependencies), "componentLambdaParameters": dict(parameters)}
+
+
+def lambda_source(content: Mapping, version_arn) -> dict:
+    """The lambdaFunction source of a content, for one published version of its function (an ARN,
+    or a plan Text/Ref to the version the plan publishes)."""
+    if isinstance(version_arn, str) and not _is_version_arn(version_arn, content["function"]):
         raise GGError("%s is not a published version of Lambda %s (Greengrass refuses $LATEST "
-                      "and aliases)" % (version_arn, function_name))
-    return {"lambdaArn": version_arn, "componentName": names.lambda_component(function_name),
-            "componentPlatforms": LINUX, "componentDependencies": dict(dependencies),
-            "componentLambdaParameters": dict(parameters)}
+                      "and aliases)" % (version_arn, content["function"]))
+    return {"lambdaArn": version_arn, "componentName": content["componentName"],
+            "componentPlatforms": content["componentPlatforms"],
+            "componentDependencies": content["componentDependencies"],
+            "componentLambdaParameters": content["componentLambdaParameters"]}
 
 
 def _is_version_arn(arn, function_name):
@@ -154,20 +154,16 @@ def _is_version_arn(arn, function_name):
             and parts[5] == "function" and parts[6] == function_name and parts[7].isdigit())
 
 
-def create_component_version_request(source: Mapping, version: str,
+def create_component_version_request(content: Mapping, version_arn, version: str,
                                      tags: Optional[Mapping[str, str]] = None) -> dict:
-    """CreateComponentVersion parameters; the digest of `source` is tagged on the version."""
-    request = {"lambdaFunction": dict(source, componentVersion=version)}
-    request["tags"] = dict(tags or {}, **{DIGEST_TAG: content_digest(dict(source))})
-    return request
+    """CreateComponentVersion parameters; the digest of `content` is tagged on the version."""
+    return {"lambdaFunction": dict(lambda_source(content, version_arn), componentVersion=version),
+            "tags": dict(tags or {}, **{DIGEST_TAG: content_digest(dict(content))})}
 
 
-def run_with(configuration: Mapping) -> Optional[dict]:
-    """The deployment's runWith for this component when V1 said RunAs (Uid/Gid), else None."""
-    run_as = ((configuration.get("Environment") or {}).get("Execution") or {}).get("RunAs")
-    if not run_as:
+def run_with(fn: m.Function) -> Optional[dict]:
+    """The deployment's runWith for this component when the spec says RunAs with a Uid, else None."""
+    if not fn.run_as or fn.run_as.uid is None:
         return None
-    uid, gid = run_as.get("Uid"), run_as.get("Gid")
-    if uid is None:
-        return None
-    return {"posixUser": "%s:%s" % (uid, gid) if gid is not None else str(uid)}
+    gid = fn.run_as.gid
+    return {"posixUser": "%s:%s" % (fn.run_as.uid, gid) if gid is not None else str(fn.run_as.uid)}

@@ -1,60 +1,37 @@
 """A model (local folder, S3 tarball, SageMaker job) as a Greengrass V2 component.
 
 V2 has no ML resource. A model becomes a component whose only artifact is the
-model as a ZIP in gg's artifact bucket (content-addressed, see
-package/model_zip.py), unpacked by Greengrass itself (`Unarchive: ZIP`) into
-`{artifacts:decompressedPath}/<sha256>/`, a folder that changes with every
-version.
+model as a ZIP in gg's artifact bucket (`gg-models/<stem>/<sha256>/<stem>.zip`,
+see names.model_zip_key), unpacked by Greengrass itself (`Unarchive: ZIP`) into
+`{artifacts:decompressedPath}/<stem>/`, a folder of *this* component version. The
+component has no lifecycle: nothing runs, nothing is written outside Greengrass's
+own folders.
 
-Where the Lambda finds it, and why there: at the spec's DestinationPath, as
-on V1. The component's Install step (run as root, because DestinationPath is
-usually in a root-owned folder such as /ml) points a symlink at
-DestinationPath to the unpacked folder of *this* version:
+Where the Lambda finds it: at the spec's DestinationPath, as on V1, through a
+read-only volume of the Lambda component (lambda_component.py) whose source is
+`{gg.model.<stem>:artifacts:decompressedPath}/<stem>`. The nucleus fills that in
+because the deployment turns on `interpolateComponentConfiguration` (nucleus >=
+2.6, deployment.py and config.yaml), and the cross-component placeholder is legal
+because the Lambda component depends on the model component (HARD). Nothing in
+the Lambda component names the model's version, so a model change is a new model
+component version only (plus the deployment revision), and the HARD dependency
+restarts the Lambda on it, with the volume pointing at the new folder.
 
-- a NoContainer Lambda reads DestinationPath directly;
-- a containerized Lambda gets DestinationPath as a read-only volume whose source
-  is that same host path (lambda_component.py); a bind mount resolves the link
-  when the container starts;
-- the Lambda component depends on the model component (HARD), so a new model
-  version restarts it, and its container mounts the new folder; nothing in the
-  Lambda component mentions the model version, so a model change makes a new
-  model component version only (plus the deployment revision).
-
-The alternative, a volume whose source is the versioned artifact folder, would
-tie every Lambda version to one model version and need the device's root path
-in the Lambda's parameters; the link keeps the two apart.
-
-Install runs at every start of the nucleus too, so the link is re-made after a
-device restart. It refuses to replace anything at DestinationPath that is not a
-symlink (a real folder or file stays untouched), and DestinationPath itself is
-checked (`destination_problem`): an absolute, plain path outside system folders,
-since the script runs as root and the path comes from the spec, that is, from a
-pull request.
+The DestinationPath is still checked (`destination_problem`): an absolute, plain
+path (it is a mount point inside the Lambda's container), not '/', and not in the
+container's own /proc, /sys or /dev.
 """
 import json
 import posixpath
 import re
 from typing import Optional
 
-from gg_manager.errors import GGError
 from gg_manager.targets.v2 import names
 from gg_manager.targets.v2.versioning import DIGEST_TAG, content_digest, describe
 
 PUBLISHER = "gg"
 _PATH_CHARS = re.compile(r"^/[A-Za-z0-9._/-]+$")
-SYSTEM_ROOTS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
-                "/root", "/run", "/sbin", "/sys", "/usr", "/var/run", "/greengrass")
-
-INSTALL_SCRIPT = """set -eu
-src='{{artifacts:decompressedPath}}/{stem}'
-dest='{dest}'
-mkdir -p "$(dirname "$dest")"
-if [ -e "$dest" ] && [ ! -L "$dest" ]; then
-  echo "gg: $dest exists and is not a link gg made; not replacing it" >&2
-  exit 1
-fi
-ln -sfn "$src" "$dest"
-"""
+CONTAINER_ROOTS = ("/proc", "/sys", "/dev")
 
 
 def destination_problem(path: str) -> Optional[str]:
@@ -67,31 +44,25 @@ def destination_problem(path: str) -> Optional[str]:
         return "a model DestinationPath must be a plain path without '.', '..' or '//', got %r" % path
     if norm == "/":
         return "a model DestinationPath cannot be '/'"
-    for root in SYSTEM_ROOTS:
+    for root in CONTAINER_ROOTS:
         if norm == root or norm.startswith(root + "/"):
-            return ("a model DestinationPath cannot be under %s (gg links the model there as root "
-                    "on the device), got %r; use a folder such as /ml/<name>" % (root, path))
+            return ("a model DestinationPath cannot be under %s (the Lambda's container mounts its own "
+                    "there), got %r; use a folder such as /ml/<name>" % (root, path))
     return None
 
 
-def model_recipe(model_id: str, destination_path: str, artifact_uri: str, zip_sha256: str,
-                 version: str = "0.0.0") -> dict:
-    """The recipe (JSON-ready) of the component that serves one model version.
+def source_path(model_id: str) -> str:
+    """Where a Lambda component's volume finds the model's unpacked folder (a recipe variable of the
+    model component, interpolated by the nucleus for the version deployed)."""
+    return "{%s:artifacts:decompressedPath}/%s" % (names.model_component(model_id), names.model_stem(model_id))
 
-    `artifact_uri` is the model ZIP's s3:// URI (its file name is `<zip_sha256>.zip`).
-    The version is a placeholder until allocated: use `with_version`.
-    """
-    problem = destination_problem(destination_path)
-    if problem:
-        raise GGError(problem)
-    stem = _zip_stem(artifact_uri)
-    if stem != zip_sha256:
-        raise GGError("model artifact %s is not named after its digest %s" % (artifact_uri, zip_sha256))
-    name = names.model_component(model_id)
-    dest = posixpath.normpath(destination_path)
+
+def model_recipe(model_id: str, artifact_uri: str, version: str = "0.0.0") -> dict:
+    """The recipe (JSON-ready) of the component that serves one model version: the ZIP, nothing
+    to run. The version is a placeholder until allocated: use `with_version`."""
     recipe = {
         "RecipeFormatVersion": "2020-01-25",
-        "ComponentName": name,
+        "ComponentName": names.model_component(model_id),
         "ComponentVersion": version,
         "ComponentPublisher": PUBLISHER,
         "ComponentDescription": "",
@@ -99,19 +70,10 @@ def model_recipe(model_id: str, destination_path: str, artifact_uri: str, zip_sh
             "Platform": {"os": "linux"},
             "Artifacts": [{"URI": artifact_uri, "Unarchive": "ZIP",
                            "Permission": {"Read": "ALL", "Execute": "NONE"}}],
-            "Lifecycle": {"Install": {"Script": INSTALL_SCRIPT.format(stem=stem, dest=dest),
-                                      "RequiresPrivilege": True, "Timeout": 120}},
         }],
     }
-    recipe["ComponentDescription"] = describe("model %s at %s" % (model_id, dest),
-                                              recipe_digest(recipe))
+    recipe["ComponentDescription"] = describe("model %s" % model_id, recipe_digest(recipe))
     return recipe
-
-
-def _zip_stem(uri):
-    if not uri.startswith("s3://") or not uri.endswith(".zip"):
-        raise GGError("a model artifact must be an s3:// URI of a .zip, got %r" % (uri,))
-    return uri.rsplit("/", 1)[-1][:-len(".zip")]
 
 
 def recipe_digest(recipe: dict) -> str:
@@ -125,6 +87,10 @@ def with_version(recipe: dict, version: str) -> dict:
 
 
 def create_component_version_request(recipe: dict, tags=None) -> dict:
-    """CreateComponentVersion parameters for a recipe gg wrote (inline JSON recipe)."""
-    return {"inlineRecipe": json.dumps(recipe, sort_keys=True).encode("utf-8"),
-            "tags": dict(tags or {}, **{DIGEST_TAG: recipe_digest(recipe)})}
+    """CreateComponentVersion parameters for a recipe gg wrote (inline JSON recipe: a dict here, sent
+    as JSON text, plan/operations.coerce)."""
+    return {"inlineRecipe": recipe, "tags": dict(tags or {}, **{DIGEST_TAG: recipe_digest(recipe)})}
+
+
+def recipe_bytes(recipe: dict) -> bytes:
+    return json.dumps(recipe, sort_keys=True).encode("utf-8")

@@ -5,10 +5,15 @@ DeviceConfiguration): `system` holds the certificate, key and root CA paths on
 the device, the root path and the thing name; `services.aws.greengrass.Nucleus`
 declares the nucleus (componentType NUCLEUS, version) and its configuration:
 region, role alias, the ATS data endpoint and the credentials endpoint, MQTT
-port, and optionally the Greengrass data-plane endpoint (empty: AWS's global
-one; a host or URL, e.g. a sandbox). Paths are device paths under
-`root` (default /greengrass/v2), where the files of `certs/` are copied; the
-file itself holds no secret (mode 0644, written beside the keys).
+port, `interpolateComponentConfiguration: true` (so a Lambda component's volume
+may name its model component's folder, model_component.py), and optionally the
+Greengrass data-plane endpoint (empty: AWS's global one; a URL, e.g. a sandbox).
+Paths are device paths under `root` (default /greengrass/v2), where the files
+of `certs/` are copied; with `device_paths=False` (a core on this machine, as
+against a sandbox) they are the bare file names, which gg's local core reads
+relative to the config file's own folder, and there is no root path (the local
+core's work folder is its own). The file holds no secret (mode 0644, written
+beside the keys).
 """
 import os
 
@@ -26,7 +31,7 @@ MQTT_PORTS = (8883, 443)
 def nucleus_config(thing: str, region: str, role_alias: str, data_endpoint: str,
                    cred_endpoint: str, cert_file: str, key_file: str, ca_file: str = ROOT_CA_FILE,
                    root: str = DEVICE_ROOT, nucleus_version: str = NUCLEUS_VERSION,
-                   mqtt_port: int = 8883, data_plane_endpoint: str = "") -> dict:
+                   mqtt_port: int = 8883, data_plane_endpoint: str = "", device_paths: bool = True) -> dict:
     """config.yaml contents as a dict (see `config_yaml_bytes`).
 
     `cert_file`, `key_file`, `ca_file` are file names inside `root` on the device.
@@ -39,22 +44,25 @@ def nucleus_config(thing: str, region: str, role_alias: str, data_endpoint: str,
     if not root.startswith("/"):
         raise GGError("config.yaml: the device root path must be absolute, got %r" % root)
     _check_endpoints(data_endpoint, cred_endpoint)
-    if mqtt_port not in MQTT_PORTS:
+    if mqtt_port not in MQTT_PORTS and _on_aws(data_endpoint):
         raise GGError("config.yaml: the MQTT port is 8883 or 443, got %r" % (mqtt_port,))
     base = root.rstrip("/")
     configuration = {"awsRegion": region, "iotRoleAlias": role_alias,
                      "iotDataEndpoint": data_endpoint, "iotCredEndpoint": cred_endpoint,
-                     "mqtt": {"port": mqtt_port}}
+                     "mqtt": {"port": mqtt_port}, "interpolateComponentConfiguration": True}
     if data_plane_endpoint:
         configuration["greengrassDataPlaneEndpoint"] = data_plane_endpoint
-    return {
-        "system": {"certificateFilePath": "%s/%s" % (base, cert_file),
-                   "privateKeyPath": "%s/%s" % (base, key_file),
-                   "rootCaPath": "%s/%s" % (base, ca_file),
-                   "rootpath": base, "thingName": thing},
-        "services": {NUCLEUS: {"componentType": "NUCLEUS", "version": nucleus_version,
-                               "configuration": configuration}},
-    }
+    place = (lambda name: "%s/%s" % (base, name)) if device_paths else (lambda name: name)
+    system = {"certificateFilePath": place(cert_file), "privateKeyPath": place(key_file),
+              "rootCaPath": place(ca_file), "rootpath": base, "thingName": thing}
+    if not device_paths:
+        del system["rootpath"]
+    return {"system": system, "services": {NUCLEUS: {"componentType": "NUCLEUS", "version": nucleus_version,
+                                                     "configuration": configuration}}}
+
+
+def _on_aws(host):
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
 
 
 def _check_endpoints(data_endpoint, cred_endpoint):

@@ -8,12 +8,14 @@ refused here for exactly the reason the router translation refuses it), so
 what validates is what deploys.
 """
 from gg_manager.errors import GGError
+from gg_manager.spec.schema import load_schema
 from gg_manager.targets.v2 import connectors, names
 from gg_manager.targets.v2.model_component import destination_problem
 from gg_manager.targets.v2.runtimes import runtime_problem
 from gg_manager.targets.v2.subscriptions import route
 
 ML_CONTAINERS = ("S3MachineLearningModelResourceData", "SageMakerMachineLearningModelResourceData")
+RUNTIMES = tuple(load_schema()["$defs"]["lambda"]["properties"]["runtime"]["enum"]) + (None,)
 
 
 def _report(reporter, severity, path, message):
@@ -22,8 +24,8 @@ def _report(reporter, severity, path, message):
 
 def check_runtimes(view, reporter, spec_dir):
     for item in view.items("Lambdas"):
-        if "package" not in item.data:
-            continue  # an existing Lambda: its runtime is AWS's to report
+        if "package" not in item.data or item.data.get("runtime") not in RUNTIMES:
+            continue  # an existing Lambda: its runtime is AWS's to report; an unknown one: the schema's
         problem = runtime_problem(item.data.get("runtime"))
         if problem:
             path = item.path + ("runtime",) if "runtime" in item.data else item.path
@@ -71,6 +73,22 @@ def check_model_destinations(view, reporter, spec_dir):
                            item.data.get("DestinationPath"))
 
 
+def check_model_names(view, reporter, spec_dir):
+    """Two model Ids one component name: the nucleus interpolates only [A-Za-z0-9_.] in component names,
+    so '-' and ':' become '_' (names.model_component)."""
+    seen = {}
+    for item in view.items("Models") + [r for r in view.items("Resources") if "Models" not in r.path and
+                                        any(k in r.data for k in ML_CONTAINERS)]:
+        model_id = item.data.get("Id")
+        if not isinstance(model_id, str):
+            continue
+        name = names.MODEL_PREFIX + names.model_stem(model_id)
+        if name in seen and seen[name] != model_id:
+            reporter.error(item.path + ("Id",), "models %r and %r would both be component %s on Greengrass V2 "
+                           "('-' and ':' become '_'); rename one" % (seen[name], model_id, name))
+        seen.setdefault(name, model_id)
+
+
 def check_model_permissions(view, reporter, spec_dir):
     models = {r.data.get("Id") for r in view.items("Resources")
               if any(k in r.data for k in ML_CONTAINERS)}
@@ -113,8 +131,8 @@ def check_subscriptions(view, reporter, spec_dir):
     routing = route([i.data for i in items], _names(view, "Lambdas"), _names(view, "Devices"),
                     mapped, unmapped_connectors=[cid for cid in results if cid not in mapped])
     for problem in routing.problems:
-        if problem.unknown_endpoint:
-            continue  # the common subscription rule reports it, with a "did you mean"
+        if problem.unknown_endpoint or problem.common:
+            continue  # the common subscription rules report it (an unknown one with a "did you mean")
         item = items[problem.index]
         path = item.path + ((problem.field,) if problem.field else ())
         _report(reporter, problem.severity, path, problem.message)
@@ -134,7 +152,7 @@ def _names(view, section):
 
 
 V2_RULES = (check_runtimes, check_function_settings, check_resources, check_model_destinations,
-            check_model_permissions, check_connectors, check_subscriptions, check_names)
+            check_model_names, check_model_permissions, check_connectors, check_subscriptions, check_names)
 
 
 def check_v2(view, reporter, spec_dir):

@@ -40,6 +40,7 @@ class Problem:
     message: str
     severity: str = "error"
     unknown_endpoint: bool = False   # names nothing in the group (the common rules say so too)
+    common: bool = False             # a problem on every target (the common rules report it)
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _route_one(ctx, out, index, sid, source, subject, target):
     if SHADOW in pair and DEVICE not in pair:
         out.problems.append(Problem(index, "", _shadow_refusal(source, target)))
     elif pair == (CLOUD, CLOUD):
-        out.problems.append(Problem(index, "", "this subscription routes nothing"))
+        out.problems.append(Problem(index, "", "this subscription routes nothing", common=True))
     elif source.kind in LOCAL_COMPONENTS:
         _from_component(ctx, out, index, sid, source, subject, target)
     elif source.kind == CLOUD:

@@ -142,3 +142,31 @@ def test_a_dependency_resolved_again_drops_what_its_old_version_required():
 
 def test_dependency_order_is_stable():
     assert dependency_order({"c": {"a"}, "b": {"a"}, "a": set(), "d": {"c", "b", "missing"}}) == ["a", "b", "c", "d"]
+
+
+def _lambda_and_model(nucleus_configuration):
+    from gg_manager.core.v2.layout import Layout
+    from gg_manager.core.v2.specs import build_specs
+    bodies = {
+        "app": {"ComponentDependencies": {"gg.model.m": {"VersionRequirement": ">=1.0.0", "DependencyType": "HARD"}},
+                "ComponentConfiguration": {"DefaultConfiguration": {"containerParams": {"volumes": {"0": {
+                    "sourcePath": "{gg.model.m:artifacts:decompressedPath}/m", "destinationPath": "/ml/m"}}}}}},
+        "gg.model.m": {}, "aws.greengrass.Nucleus": {"ComponentType": "aws.greengrass.nucleus"}}
+    resolved, trees = {}, {}
+    for name, body in bodies.items():
+        recipe = dict({"RecipeFormatVersion": "2020-01-25", "ComponentName": name, "ComponentVersion": "1.0.0",
+                       "Manifests": [{"Lifecycle": {}}]}, **body)
+        resolved[name] = parse_recipe(json.dumps(recipe)).for_platform({})
+        defaults = ((body.get("ComponentConfiguration") or {}).get("DefaultConfiguration") or {})
+        trees[name] = next_configuration(None, nucleus_configuration if name == "aws.greengrass.Nucleus" else defaults,
+                                         None, 1)
+    layout = Layout("/gg")
+    specs = build_specs(resolved, trees, set(bodies), layout, "core-1")
+    return specs["app"].configuration["containerParams"]["volumes"]["0"]["sourcePath"], layout
+
+
+def test_configuration_is_interpolated_when_the_nucleus_says_so():
+    source, layout = _lambda_and_model({"interpolateComponentConfiguration": True})
+    assert source == layout.unarchived("gg.model.m", "1.0.0") + "/m"
+    source, _ = _lambda_and_model({})                 # the nucleus's default: configuration taken as written
+    assert source == "{gg.model.m:artifacts:decompressedPath}/m"

@@ -31,7 +31,9 @@ def test_the_example_deployment_fits_botocore_with_every_public_component_pinned
     request = d.create_deployment_request(ARN, "gg-edge-ml", example_components(),
                                           tags={"gg:managed-by": "gg"})
     validate("greengrassv2", "CreateDeployment", request)
-    assert request["deploymentName"] == "gg-gg-edge-ml"
+    digest = request["tags"]["gg:content-sha256"]
+    assert request["deploymentName"] == "gg-gg-edge-ml (gg, sha256:%s)" % digest      # the list shows it
+    assert d.deployment_digest(request) == digest
     assert request["targetArn"] == "arn:aws:iot:eu-west-1:123456789012:thinggroup/gg-edge-ml"
     comps = request["components"]
     for name in (pc.NUCLEUS, pc.LAMBDA_LAUNCHER, pc.LAMBDA_MANAGER, pc.LAMBDA_RUNTIMES,
@@ -52,9 +54,11 @@ def test_every_owned_key_is_reset_before_it_is_merged():
     assert router["reset"] == ["/subscriptions"]
     assert json.loads(router["merge"]) == ROUTER
     nucleus = comps[pc.NUCLEUS]["configurationUpdate"]
-    assert nucleus["reset"] == ["/iotRoleAlias", "/logging"]
+    assert nucleus["reset"] == ["/interpolateComponentConfiguration", "/iotRoleAlias", "/logging"]
     assert json.loads(nucleus["merge"]) == {"iotRoleAlias": "gg-gg-edge-ml-tes-alias",
-                                            "logging": {"level": "INFO", "totalLogsSizeKB": 5120}}
+                                            "logging": {"level": "INFO", "totalLogsSizeKB": 5120},
+                                            # a Lambda's volume names its model component's folder
+                                            "interpolateComponentConfiguration": True}
     assert "configurationUpdate" not in comps[pc.LAMBDA_MANAGER]
 
 

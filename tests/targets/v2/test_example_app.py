@@ -1,123 +1,127 @@
-"""The building blocks compose: the example app, as parsed, translates into valid V2 requests."""
+"""The example app through the real lower and resolve, without AWS: every request it makes fits
+botocore, nothing changed means the same versions and deployment, one change touches only what it
+must (a Lambda's memory: its component and the deployment; a model: its component, the deployment
+and the role's read of the new object)."""
 import json
 import os
+import shutil
+from types import SimpleNamespace
 
+import pytest
 from v2_shapes import validate
 
-from gg_manager.spec.diagnostics import Reporter
-from gg_manager.spec.groups import expand_gpu, expand_models, group_views
-from gg_manager.spec.render import render
-from gg_manager.spec.yaml_marks import parse_yaml
-from gg_manager.targets.v2 import deployment, device_role, lambda_component as lc, names
+from gg_manager.aws.session import AwsContext
+from gg_manager.spec import load_spec
+from gg_manager.targets.v2 import lambda_component as lc
 from gg_manager.targets.v2 import model_component as mc
-from gg_manager.targets.v2.core_policy import core_iot_policies
-from gg_manager.targets.v2.logs import log_manager_configuration, nucleus_logging
-from gg_manager.targets.v2.shadows import shadow_manager_configuration
-from gg_manager.targets.v2.subscriptions import route
-from gg_manager.targets.v2.versioning import allocate_versions, content_digest
+from gg_manager.targets.v2 import names
+from gg_manager.targets.v2.discover import ActualComponent
+from gg_manager.targets.v2.lower import lower
+from gg_manager.targets.v2.resolve import resolve
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 REGION, ACCOUNT = "eu-west-1", "123456789012"
-BUCKET = "gg-artifacts-%s-%s" % (ACCOUNT, REGION)
+CTX = AwsContext(session=None, region=REGION, endpoint_url=None, account=ACCOUNT)
 
 
-def example_view():
-    path = os.path.join(ROOT, "greengrass.yaml")
-    text = open(path, encoding="utf-8").read().replace("    runtime: python3.7\n", "")
-    reporter = Reporter(path)
-    (view,) = group_views(parse_yaml(render(text, path, {}, reporter).text, reporter), reporter)
-    expand_gpu(view)
-    expand_models(view)
-    assert not reporter.errors
-    return view
+@pytest.fixture
+def app(tmp_path):
+    shutil.copy(os.path.join(ROOT, "greengrass.yaml"), tmp_path)
+    shutil.copytree(os.path.join(ROOT, "lambdas"), tmp_path / "lambdas",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
 
 
-def translate(view, memory_kb=None, existing=None):
-    """A minimal stand-in for phase 2's `lower`: every request the group needs.
-
-    `existing`: component -> {version: digest}, as discovery would find them in AWS.
-    """
-    existing = existing or {}
-    resources = {r.data["Id"]: r.data for r in view.items("Resources")}
-    lambdas = [i.data for i in view.items("Lambdas")]
-    routing = route([i.data for i in view.items("Subscriptions")], [f["name"] for f in lambdas])
-    requests, components = {}, {}
-    for fn in lambdas:
-        config = dict(fn["greengrassConfig"])
-        if memory_kb and "inference" in fn["name"]:
-            config["MemorySize"] = memory_kb
-        params = lc.lambda_parameters(config, resources, routing.event_sources.get(fn["name"], []))
-        deps = lc.component_dependencies(lc.model_dependencies(config, resources),
-                                         fn["name"] in routing.publishers)
-        source = lc.lambda_source(fn["name"], "arn:aws:lambda:%s:%s:function:%s:1"
-                                  % (REGION, ACCOUNT, fn["name"]), params, deps)
-        digest = content_digest(source)
-        version = allocate_versions(existing.get(fn["name"], {}), [digest])[digest]
-        requests[fn["name"]] = lc.create_component_version_request(source, version)
-        components[fn["name"]] = deployment.component_entry(version)
-    zip_sha = "ab" * 32
-    model = mc.with_version(mc.model_recipe(
-        "classifier", resources["classifier"]["S3MachineLearningModelResourceData"]["DestinationPath"],
-        "s3://%s/gg-models/classifier/%s.zip" % (BUCKET, zip_sha), zip_sha), "1.0.0")
-    requests["gg.model.classifier"] = mc.create_component_version_request(model)
-    components["gg.model.classifier"] = deployment.component_entry("1.0.0")
-    group = view.name
-    loggers = [i.data for i in view.items("Loggers")]
-    components.update(deployment.public_entries(
-        names.role_alias(group), nucleus_logging(loggers), has_lambdas=True,
-        router=routing.router_configuration(),
-        log_manager=log_manager_configuration(loggers, [f["name"] for f in lambdas]),
-        shadow_manager=shadow_manager_configuration(view.items("Cores")[0].data["SyncShadow"])))
-    requests["deployment"] = deployment.create_deployment_request(
-        deployment.thing_group_arn(REGION, ACCOUNT, group), group, components)
-    requests["policies"] = core_iot_policies(
-        REGION, ACCOUNT, view.items("Cores")[0].data["name"], names.role_alias(group),
-        routing.cloud_publish, routing.cloud_subscribe)
-    requests["role"] = device_role.role_policy(REGION, ACCOUNT, [
-        a["URI"] for a in model["Manifests"][0]["Artifacts"]])
-    return requests
+def desired_of(app, **variables):
+    result = load_spec(str(app / "greengrass.yaml"), variables)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return lower(result.spec, CTX)
 
 
-def test_every_request_of_the_example_app_is_valid():
-    requests = translate(example_view())
-    for name in ("gg-edge-ml-inference", "gg-edge-ml-camera", "gg.model.classifier"):
-        validate("greengrassv2", "CreateComponentVersion", requests[name])
-    validate("greengrassv2", "CreateDeployment", requests["deployment"])
-    for doc in requests["policies"]:
+def actual_of(desired, held=None, model_digest="ab" * 32):
+    """What discovery would read: the model's ZIP key, and the component versions AWS holds."""
+    models = {k: {"key": names.model_zip_key(k, model_digest), "digest": model_digest, "exists": True}
+              for k in desired.models}
+    return SimpleNamespace(models=models, unmanaged={}, components={
+        n: ActualComponent("arn:aws:greengrass:%s:%s:components:%s" % (REGION, ACCOUNT, n), dict(v))
+        for n, v in (held or {}).items()})
+
+
+def held_after(resolved):
+    """AWS after the plan created every version: name -> {version: digest}."""
+    return {n: {w.version: w.digest for w in c.values()} for n, c in resolved.contents.items()}
+
+
+def test_every_request_of_the_example_app_is_valid(app):
+    desired = desired_of(app)
+    group, = desired.groups
+    resolved = resolve(desired, actual_of(desired))
+    for name, contents in resolved.contents.items():
+        wanted, = contents.values()
+        assert wanted.version == "1.0.0"
+        if wanted.kind == "lambda":
+            request = lc.create_component_version_request(
+                wanted.content, "arn:aws:lambda:%s:%s:function:%s:1" % (REGION, ACCOUNT, name), wanted.version)
+        else:
+            request = mc.create_component_version_request(mc.with_version(wanted.content, wanted.version))
+            request["inlineRecipe"] = mc.recipe_bytes(request["inlineRecipe"])
+        validate("greengrassv2", "CreateComponentVersion", request)
+    request = resolved.deployments[group.name]
+    validate("greengrassv2", "CreateDeployment", request)
+    for _, doc in group.policies:
         validate("iot", "CreatePolicy", {"policyName": "p", "policyDocument": json.dumps(doc)})
-    comps = requests["deployment"]["components"]
+    comps = request["components"]
     assert comps["aws.greengrass.ShadowManager"]                      # SyncShadow: true
-    inference = requests["gg-edge-ml-inference"]["lambdaFunction"]
-    assert inference["componentDependencies"]["gg.model.classifier"]["dependencyType"] == "HARD"
-    assert inference["componentLambdaParameters"]["linuxProcessParams"]["containerParams"][
-        "memorySizeInKB"] == 1048576
-    camera = requests["gg-edge-ml-camera"]["lambdaFunction"]["componentLambdaParameters"]
-    assert camera["eventSources"] == [{"topic": "/request/classify/+", "type": "IOT_CORE"}]
+    assert json.loads(comps["aws.greengrass.Nucleus"]["configurationUpdate"]["merge"])[
+        "interpolateComponentConfiguration"] is True
+    inference = resolved.contents["gg-edge-ml-inference"]
+    content, = [w.content for w in inference.values()]
+    assert content["componentDependencies"]["gg.model.classifier"]["dependencyType"] == "HARD"
+    container = content["componentLambdaParameters"]["linuxProcessParams"]["containerParams"]
+    assert container["memorySizeInKB"] == 1048576
+    assert {"sourcePath": "{gg.model.classifier:artifacts:decompressedPath}/classifier",
+            "destinationPath": "/ml/classifier", "permission": "ro", "addGroupOwner": False} in container["volumes"]
+    camera, = [w.content for w in resolved.contents["gg-edge-ml-camera"].values()]
+    assert camera["componentLambdaParameters"]["eventSources"] == [
+        {"topic": "/request/classify/+", "type": "IOT_CORE"}]
+    role = resolved.roles[group.name].policy
+    objects = [s["Resource"] for s in role["Statement"] if s["Action"] == ["s3:GetObject"]]
+    assert objects == [["arn:aws:s3:::gg-artifacts-%s-%s/%s" % (ACCOUNT, REGION,
+                                                                names.model_zip_key("classifier", "ab" * 32))]]
 
 
-def _in_aws(requests):
-    """What AWS would hold after these CreateComponentVersion calls: name -> {version: digest}."""
-    out = {}
-    for name, request in requests.items():
-        if name.startswith("gg-edge-ml-"):
-            fn = request["lambdaFunction"]
-            out[name] = {fn["componentVersion"]: request["tags"]["gg:content-sha256"]}
-    return out
+def test_nothing_changed_means_the_same_versions_and_deployment(app):
+    desired = desired_of(app)
+    first = resolve(desired, actual_of(desired))
+    again = resolve(desired, actual_of(desired, held_after(first)))
+    assert again.deployments == first.deployments
+    assert again.new_versions(actual_of(desired, held_after(first))) == []
 
 
-def test_nothing_changed_means_the_same_versions_and_deployment():
-    view = example_view()
-    first = translate(view)
-    assert translate(view, existing=_in_aws(first)) == first
+def test_a_memory_change_touches_one_component_and_the_deployment_only(app):
+    desired = desired_of(app)
+    before = resolve(desired, actual_of(desired))
+    text = (app / "greengrass.yaml").read_text().replace("MemorySize: 1048576", "MemorySize: 2097152")
+    (app / "greengrass.yaml").write_text(text)
+    changed = desired_of(app)
+    actual = actual_of(changed, held_after(before))
+    after = resolve(changed, actual)
+    new = [(w.name, w.version) for w in after.new_versions(actual)]
+    assert new == [("gg-edge-ml-inference", "1.0.1")]
+    group = desired.groups[0].name
+    comps, old = after.deployments[group]["components"], before.deployments[group]["components"]
+    assert sorted(k for k in comps if comps[k] != old[k]) == ["gg-edge-ml-inference"]
+    assert after.deployments[group]["deploymentName"] != before.deployments[group]["deploymentName"]
+    assert after.roles == before.roles
 
 
-def test_a_memory_change_touches_one_component_and_the_deployment_only():
-    view = example_view()
-    before = translate(view)
-    after = translate(view, memory_kb=2097152, existing=_in_aws(before))
-    changed = sorted(k for k in before if before[k] != after[k])
-    assert changed == ["deployment", "gg-edge-ml-inference"]
-    assert after["gg-edge-ml-inference"]["lambdaFunction"]["componentVersion"] == "1.0.1"
-    comps = after["deployment"]["components"]
-    assert comps["gg-edge-ml-inference"]["componentVersion"] == "1.0.1"
-    assert comps["gg-edge-ml-camera"] == before["deployment"]["components"]["gg-edge-ml-camera"]
+def test_a_model_change_is_a_new_model_version_only(app):
+    desired = desired_of(app)
+    before = resolve(desired, actual_of(desired))
+    actual = actual_of(desired, held_after(before), model_digest="cd" * 32)
+    after = resolve(desired, actual)
+    assert [(w.name, w.version) for w in after.new_versions(actual)] == [("gg.model.classifier", "1.0.1")]
+    group = desired.groups[0].name
+    comps, old = after.deployments[group]["components"], before.deployments[group]["components"]
+    assert sorted(k for k in comps if comps[k] != old[k]) == ["gg.model.classifier"]
+    assert after.contents["gg-edge-ml-inference"] == before.contents["gg-edge-ml-inference"]

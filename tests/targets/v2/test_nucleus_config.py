@@ -32,8 +32,17 @@ def test_layout_the_nucleus_reads():
             "componentType": "NUCLEUS", "version": NUCLEUS_VERSION,
             "configuration": {"awsRegion": "eu-west-1", "iotRoleAlias": "gg-edge-tes-alias",
                               "iotDataEndpoint": DATA, "iotCredEndpoint": CRED,
-                              "mqtt": {"port": 8883}}}},
+                              "mqtt": {"port": 8883}, "interpolateComponentConfiguration": True}}},
     }
+
+
+def test_a_core_on_this_machine_reads_its_files_beside_the_config():
+    cfg = config(device_paths=False, data_endpoint="127.0.0.1", cred_endpoint="127.0.0.1:4566", mqtt_port=1883,
+                 data_plane_endpoint="http://127.0.0.1:4566")
+    assert cfg["system"] == {"certificateFilePath": "edge_Core.cert.pem", "privateKeyPath": "edge_Core.key",
+                             "rootCaPath": "root.ca.pem", "thingName": "edge_Core"}
+    nucleus = cfg["services"]["aws.greengrass.Nucleus"]["configuration"]
+    assert nucleus["mqtt"] == {"port": 1883} and nucleus["interpolateComponentConfiguration"] is True
 
 
 def test_options():
