@@ -61,6 +61,13 @@ Connectors:
 """
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
+ASKING = ("apply", "create", "update")
+
+
+def with_yes(args):
+    """The arguments after the command, with --yes for a command that would otherwise ask."""
+    rest = list(args[1:])
+    return rest + ["--yes"] if args[0] in ASKING and "--yes" not in rest else rest
 
 
 def mutating(calls):
@@ -92,12 +99,13 @@ class Project:
         self.write(text.replace(old, new, 1))
 
     def gg(self, *args):
-        """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder."""
+        """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder; apply, create
+        and update get --yes, as in CI (no terminal to ask)."""
         self.capsys.readouterr()
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
-            code = main(list(args[:1]) + ["-f", self.spec_path] + list(args[1:]))
+            code = main(list(args[:1]) + ["-f", self.spec_path] + with_yes(args))
         finally:
             os.chdir(cwd)
         out = self.capsys.readouterr()
