@@ -70,7 +70,7 @@ def _register_completion(group):
     def completion(args):
         from click.shell_completion import get_completion_class
         script = get_completion_class(args.shell)(group, {}, "gg", COMPLETE_VAR).source()
-        click.echo(script)
+        output.echo(script)
         return 0
 
 
@@ -122,8 +122,8 @@ def _usage_error(exc):
     """The command's usage line, where to get help, and the error: `gg plan --formt` -> gg plan's usage."""
     ctx = exc.ctx
     if ctx is not None:
-        click.echo(ctx.get_usage(), file=sys.stderr)
-        click.echo("Try '%s -h' for help.\n" % ctx.command_path, file=sys.stderr)
+        output.echo(ctx.get_usage(), file=sys.stderr)
+        output.echo("Try '%s -h' for help.\n" % ctx.command_path, file=sys.stderr)
     output.error(exc.format_message())
 
 

@@ -118,22 +118,32 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
         return ApplyResult(planned.plan)
     if confirm is not None and not confirm(planned.plan):
         return ApplyResult(planned.plan, confirmed=False)
-    approved = _compared(planned.plan, sensitive)
+    approved = _compared(planned.plan, sensitive) if confirm is not None else None
     with held_locks(ctx, target.lock_names(planned.desired), "gg apply", lock_timeout, out=out):
         if not target.still_current(ctx, planned.desired, planned.actual):
-            actual = target.discover(ctx, planned.desired, deploy)
-            planned = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
-            if saved is not None:
-                saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
-            elif _compared(planned.plan, sensitive) != approved:
-                raise GGError("AWS changed while waiting for the lock, and the plan is no longer the one shown; "
-                              "nothing was done: run `gg apply` again to see the new plan")
-            out.write("AWS changed while waiting for the lock; planned again: the same changes.\n")
+            planned = _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out)
+            if planned.plan.empty:
+                return ApplyResult(planned.plan)
         result = _execute(ctx, target, planned.plan, out, "apply", sensitive)
     if deploy:
         started = target.started_deployments(result.plan, result.outcome) if result.outcome else []
         result.deployments = target.wait_for(ctx, started, timeout, out) if started else []
     return result
+
+
+def _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out) -> Planned:
+    """Under the locks, AWS having changed since the plan was read: the fresh plan, when it may run.
+    A saved plan must still be the same; a plan the user approved (`approved`) too, unless there is
+    nothing left to do."""
+    actual = target.discover(ctx, planned.desired, deploy)
+    fresh = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
+    if saved is not None:
+        saved_plans.check_same(saved, fresh.plan, saved_path, sensitive)
+    elif approved is not None and not fresh.plan.empty and _compared(fresh.plan, sensitive) != approved:
+        raise GGError("AWS changed while waiting for the lock, and the plan is no longer the one you approved; "
+                      "nothing was done: run `gg apply` again to see the new plan")
+    out.write("AWS changed while waiting for the lock; planned again:\n%s\n" % render_text(fresh.plan))
+    return fresh
 
 
 def _compared(plan_, sensitive):

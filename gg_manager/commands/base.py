@@ -111,7 +111,7 @@ class GGGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if not args and not ctx.resilient_parsing:
-            click.echo(ctx.get_help(), color=output.color_on(None))
+            output.echo(ctx.get_help())
             ctx.exit(2)
         return _best_guess(super().parse_args, ctx, args)
 

@@ -62,14 +62,14 @@ def run_status(args):
         return 0
     for r in rows:
         if not r["exists"]:
-            click.echo("%s: not created (run gg apply)" % r["group"])
+            output.echo("%s: not created (run gg apply)" % r["group"])
             continue
-        click.echo("%s: latest version %s, deployed %s (%s)%s; spec: %s%s" % (
+        output.echo("%s: latest version %s, deployed %s (%s)%s; spec: %s%s" % (
             r["group"], r["latest_version"], r["deployed_version"] or "never",
             r["deployment_status"] or "-",
             (" " + r["deployment_error"]) if r["deployment_error"] else "",
             "in sync" if not r["spec_changes_pending"] else "%d change(s) pending" % r["spec_changes_pending"],
             ", deploy needed" if r["deploy_needed"] else ""))
         if r["drift"]:
-            click.echo("  drift (changed outside gg; `gg apply` puts it back): %s" % "; ".join(r["drift"]))
+            output.echo("  drift (changed outside gg; `gg apply` puts it back): %s" % "; ".join(r["drift"]))
     return 0

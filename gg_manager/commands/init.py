@@ -50,10 +50,10 @@ def run_init(args):
     if args.format == "json":
         output.emit_json({"dir": os.path.abspath(args.directory), "written": written, "unchanged": same})
         return 0
-    click.echo("wrote %d file%s into %s (greengrass.yaml, lambdas/)%s" % (
+    output.echo("wrote %d file%s into %s (greengrass.yaml, lambdas/)%s" % (
         len(written), "" if len(written) == 1 else "s", args.directory,
         "; %d already there, unchanged" % len(same) if same else ""))
-    click.echo("next: cd %s && gg validate && gg plan" % args.directory if args.directory != "." else
+    output.echo("next: cd %s && gg validate && gg plan" % args.directory if args.directory != "." else
                "next: gg validate && gg plan")
     return 0
 

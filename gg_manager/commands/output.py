@@ -64,20 +64,26 @@ def enable_debug():
     logger.propagate = False
 
 
+def echo(text="", file=None):
+    """A line to stdout (or `file`). Not click.echo: it hides a closed pipe, and `gg plan | head` must
+    end with the status of a process killed by SIGPIPE (cli.main returns 141)."""
+    print(text, file=file or sys.stdout)
+
+
 def error(message):
     """`error: MESSAGE` on stderr, once; red on a terminal."""
     prefix = click.style("error:", fg="red", bold=True) if color_on(sys.stderr) else "error:"
-    click.echo("%s %s" % (prefix, message), file=sys.stderr, color=color_on(sys.stderr))
+    echo("%s %s" % (prefix, message), file=sys.stderr)
 
 
 def warn(message):
     prefix = click.style("warning:", fg="yellow", bold=True) if color_on(sys.stderr) else "warning:"
-    click.echo("%s %s" % (prefix, message), file=sys.stderr, color=color_on(sys.stderr))
+    echo("%s %s" % (prefix, message), file=sys.stderr)
 
 
 def emit_json(report):
     """A JSON report on stdout: indented, keys sorted, nothing else on that stream."""
-    click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
+    echo(json.dumps(report, indent=2, sort_keys=True, default=str))
 
 
 def progress(fmt):

@@ -93,7 +93,7 @@ def run_plan(args):
     if args.format == "text":
         output.stream().write(text + "\n")
     else:
-        click.echo(text.rstrip("\n"))
+        output.echo(text.rstrip("\n"))
     if args.out:
         saved_plans.save(plan, args.out, sensitive)
         print("saved plan to %s" % args.out, file=sys.stderr)
@@ -110,9 +110,7 @@ def run_apply(args, mode):
                       % (mode or "apply"))
     spec, only, sensitive = load_valid(args)
     ctx = context(args)
-    saved = saved_plans.load(plan_file) if plan_file else None
-    if saved is not None and saved.get("mode") != "apply":
-        raise GGError("%s is a %s plan; run it with `gg remove`" % (plan_file, saved.get("mode")))
+    saved = _saved_plan(plan_file)
     out = output.stream(args.format)
     ask = None if (args.yes or plan_file) else (
         lambda plan: confirm("Do you want to apply these changes? gg will carry out exactly the plan above.",
@@ -126,13 +124,25 @@ def run_apply(args, mode):
         raise
     if args.format == "json":
         output.emit_json(apply_report(result, sensitive))
+    return _finish(args, result)
+
+
+def _saved_plan(plan_file):
+    saved = saved_plans.load(plan_file) if plan_file else None
+    if saved is not None and saved.get("mode") != "apply":
+        raise GGError("%s is a %s plan; run it with `gg remove`" % (plan_file, saved.get("mode")))
+    return saved
+
+
+def _finish(args, result):
+    """The exit code, and the last line: cancelled, or the deployments' outcome."""
     if not result.confirmed:
         output.say("Apply cancelled: nothing was changed.", args.format)
         return 1
     if args.deploy and result.deployments:
         deployment_failure(result.deployments)
-        if args.format != "json":
-            output.say("Deployed %d group%s." % (len(result.deployments), "" if len(result.deployments) == 1 else "s"))
+        count = len(result.deployments)
+        output.say("Deployed %d group%s." % (count, "" if count == 1 else "s"), args.format)
     return 0
 
 

@@ -79,9 +79,9 @@ def run_model_push(args):
     if args.format == "json":
         output.emit_json({"uri": uri, "uploaded": uploaded, "size": size, "model": entry})
         return 0
-    click.echo("%s %s (%.1f KB)" % ("uploaded" if uploaded else "already there:", uri, size / 1024.0))
-    click.echo("In greengrass.yaml, under Models:")
-    click.echo("  - Id: %(Id)s\n    DestinationPath: %(DestinationPath)s\n    Source: %(Source)s" % entry)
+    output.echo("%s %s (%.1f KB)" % ("uploaded" if uploaded else "already there:", uri, size / 1024.0))
+    output.echo("In greengrass.yaml, under Models:")
+    output.echo("  - Id: %(Id)s\n    DestinationPath: %(DestinationPath)s\n    Source: %(Source)s" % entry)
     return 0
 
 

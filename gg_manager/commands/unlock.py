@@ -30,9 +30,9 @@ def run_unlock(args):
             output.emit_json({"locks": [lock_json(item) for item in items]})
             return 0
         for item in items:
-            click.echo("%s: %s" % (item["lock"]["S"], describe(item)))
+            output.echo("%s: %s" % (item["lock"]["S"], describe(item)))
         if not items:
-            click.echo("no locks held")
+            output.echo("no locks held")
         return 0
     spec = load_valid_spec(args)
     ctx = context(args)
@@ -41,7 +41,7 @@ def run_unlock(args):
         output.emit_json({"groups": [{"group": name, "unlocked": was} for name, was in results]})
         return 0
     for name, was in results:
-        click.echo("group %s: %s" % (name, "unlocked" if was else "was not locked"))
+        output.echo("group %s: %s" % (name, "unlocked" if was else "was not locked"))
     return 0
 
 

@@ -128,8 +128,8 @@ def cmd_start(args):
         output.emit_json(sandbox.to_dict())
     else:
         mqtt = "%s:%s" % (sandbox.mqtt_host, sandbox.mqtt_port) if sandbox.mqtt_port else "off"
-        click.echo("sandbox running (pid %d): AWS endpoint %s, MQTT %s" % (sandbox.pid, sandbox.endpoint_url, mqtt))
-        click.echo('use it with: eval "$(gg sandbox env)"')
+        output.echo("sandbox running (pid %d): AWS endpoint %s, MQTT %s" % (sandbox.pid, sandbox.endpoint_url, mqtt))
+        output.echo('use it with: eval "$(gg sandbox env)"')
     return 0
 
 
@@ -139,9 +139,9 @@ def cmd_stop(args):
     if args.format == "json":
         output.emit_json({"stopped": bool(stopped), "state_dir": state_dir})
     elif stopped:
-        click.echo("sandbox stopped")
+        output.echo("sandbox stopped")
     else:
-        click.echo("no sandbox was running from %s" % state_dir)
+        output.echo("no sandbox was running from %s" % state_dir)
     return 0
 
 
@@ -150,11 +150,11 @@ def cmd_status(args):
     if args.format == "json":
         output.emit_json(status)
     elif status["running"]:
-        click.echo("running (pid %d): AWS endpoint %s, MQTT %s:%s%s" % (
+        output.echo("running (pid %d): AWS endpoint %s, MQTT %s:%s%s" % (
             status["pid"], status["endpoint_url"], status["mqtt_host"], status["mqtt_port"],
             "" if status["answers"] else " -- but not answering"))
     else:
-        click.echo("not running (state dir %s)" % status["state_dir"])
+        output.echo("not running (state dir %s)" % status["state_dir"])
     return 0 if status["running"] else 3
 
 
@@ -164,7 +164,7 @@ def cmd_reset(args):
     if args.format == "json":
         output.emit_json({"reset": True, "endpoint_url": sandbox.endpoint_url})
     else:
-        click.echo("sandbox reset: no AWS resources, knobs cleared")
+        output.echo("sandbox reset: no AWS resources, knobs cleared")
     return 0
 
 
@@ -182,5 +182,5 @@ def cmd_env(args):
         output.emit_json(env)
     else:
         for key, value in env.items():
-            click.echo("export %s=%s" % (key, shlex.quote(value)))
+            output.echo("export %s=%s" % (key, shlex.quote(value)))
     return 0
