@@ -23,6 +23,9 @@ def clean(text):
     return ANSI.sub("", text)
 
 
+MAX_LINE = 64 * 1024
+
+
 def stamp_line(line, seconds=None):
     return "%s %s" % (timestamp(seconds), clean(line))
 
@@ -36,3 +39,19 @@ class StampFormatter(logging.Formatter):
 
     def format(self, record):
         return "\n".join(stamp_line(line, record.created) for line in super().format(record).split("\n"))
+
+
+def append_line(path, text):
+    """Append `text` to the log at `path`, each of its lines stamped."""
+    with open(path, "a", encoding="utf-8", errors="replace") as log:
+        for line in str(text).split("\n"):
+            log.write(stamp_line(line) + "\n")
+
+
+def copy_stamped(stream, path):
+    """Append each line of the binary `stream` (a process's output) to the log at `path`, stamped
+    and without terminal escapes, until end of file."""
+    with stream, open(path, "a", encoding="utf-8", errors="replace") as log:
+        for raw in iter(lambda: stream.readline(MAX_LINE), b""):
+            log.write(stamp_line(raw.decode("utf-8", "replace").rstrip("\r\n")) + "\n")
+            log.flush()

@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from gg_manager import bundled
+from gg_manager import bundled, logstamp
 from gg_manager.core.launcher import lambda_pids
 from gg_manager.sandbox import process as sandbox_process
 
@@ -75,7 +75,7 @@ class Demo:
         log = open(os.path.join(self.work, "gg-%s.log" % args[0]), "a")
 
         def echo(line):
-            log.write(line + "\n")
+            log.write(logstamp.stamp_line(line) + "\n")
             if show is None or show(line):
                 self.out("   | " + line)
 
