@@ -35,7 +35,8 @@ class AwsContext:
     def client(self, service):
         with self._lock:
             if service not in self._clients:
-                config = botocore.config.Config(retries=dict(retries.RETRY_CONFIG), max_pool_connections=MAX_WORKERS * 2,
+                config = botocore.config.Config(retries=dict(retries.RETRY_CONFIG),
+                                                max_pool_connections=MAX_WORKERS * 2,
                                                 connect_timeout=CONNECT_TIMEOUT_S, read_timeout=60)
                 kwargs = {"region_name": self.region, "config": config}
                 if self.endpoint_url:

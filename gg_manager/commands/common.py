@@ -7,9 +7,12 @@ import sys
 
 import click
 
+from gg_manager import workflow
 from gg_manager.aws.session import connect
+from gg_manager.commands import output
 from gg_manager.commands.base import options
 from gg_manager.errors import GGError
+from gg_manager.plan.render import plan_json
 from gg_manager.spec import load_spec, load_variables
 
 SPEC_OPTIONS = options(
@@ -97,3 +100,23 @@ def deployment_failure(results):
             len(bad), len(results), "" if len(results) == 1 else "s",
             ", ".join("%s (%s)" % (r.group, r.status) for r in bad)))
 
+
+
+def reporting(args, run, report, sensitive):
+    """`run()`'s result (an apply or a remove); with --format json, `report(result, sensitive, error)` on
+    stdout, also when it stopped part-way (then the error follows on stderr, once)."""
+    try:
+        result = run()
+    except workflow.Failed as exc:
+        if args.format == "json":
+            output.emit_json(report(exc.result, sensitive, str(exc)))
+        raise
+    if args.format == "json":
+        output.emit_json(report(result, sensitive, ""))
+    return result
+
+
+def outcome_json(result, sensitive, error):
+    """What apply and remove reports share: the plan, the answer, what became of each change."""
+    return {"plan": plan_json(result.plan, sensitive), "confirmed": result.confirmed,
+            "changes": workflow.change_results(result.plan, result.outcome), "error": error}

@@ -7,10 +7,10 @@ from gg_manager import workflow
 from gg_manager.commands import output
 from gg_manager.commands.base import command, format_option
 from gg_manager.commands.common import (LOCK_OPTION, common_options, confirm, context, deployment_failure,
-                                        deployment_json, load_valid)
+                                        deployment_json, load_valid, outcome_json, reporting)
 from gg_manager.errors import GGError
 from gg_manager.plan import saved as saved_plans
-from gg_manager.plan.render import RENDERERS, plan_json
+from gg_manager.plan.render import RENDERERS
 
 APPLY_MODES = (
     ("apply", None, "make AWS match the spec (create or update)",
@@ -115,15 +115,9 @@ def run_apply(args, mode):
     ask = None if (args.yes or plan_file) else (
         lambda plan: confirm("Do you want to apply these changes? gg will carry out exactly the plan above.",
                              out, False))
-    try:
-        result = workflow.apply(ctx, spec, only, args.deploy, saved, plan_file or "", mode, args.lock_timeout,
-                                args.timeout, sensitive, out, confirm=ask)
-    except workflow.Failed as exc:
-        if args.format == "json":
-            output.emit_json(apply_report(exc.result, sensitive, str(exc)))
-        raise
-    if args.format == "json":
-        output.emit_json(apply_report(result, sensitive))
+    result = reporting(args, lambda: workflow.apply(ctx, spec, only, args.deploy, saved, plan_file or "", mode,
+                                                    args.lock_timeout, args.timeout, sensitive, out, confirm=ask),
+                       apply_report, sensitive)
     return _finish(args, result)
 
 
@@ -148,11 +142,5 @@ def _finish(args, result):
 
 def apply_report(result, sensitive, error=""):
     """`gg apply --format json`: the plan, what became of each change, the deployments."""
-    return {
-        "plan": plan_json(result.plan, sensitive),
-        "confirmed": result.confirmed,
-        "applied": result.confirmed and (result.plan.empty or bool(result.outcome and result.outcome.ok)),
-        "changes": workflow.change_results(result.plan, result.outcome),
-        "deployments": deployment_json(result.deployments),
-        "error": error,
-    }
+    return dict(outcome_json(result, sensitive, error), deployments=deployment_json(result.deployments),
+                applied=result.confirmed and (result.plan.empty or bool(result.outcome and result.outcome.ok)))

@@ -6,9 +6,8 @@ import click
 from gg_manager import workflow
 from gg_manager.commands import output
 from gg_manager.commands.base import command, format_option
-from gg_manager.commands.common import common_options, confirm, context, load_valid
+from gg_manager.commands.common import common_options, confirm, context, load_valid, outcome_json, reporting
 from gg_manager.errors import GGError
-from gg_manager.plan.render import plan_json
 
 
 def register(cli):
@@ -42,14 +41,8 @@ def run_remove(args):
 
     def ask(plan):
         return confirm("Do you really want to delete the %d resource(s) above?" % len(plan.changes), out, args.yes)
-    try:
-        result = workflow.destroy(ctx, spec, only, args.purge_local, args.everything, ask, sensitive, out)
-    except workflow.Failed as exc:
-        if args.format == "json":
-            output.emit_json(remove_report(exc.result, sensitive, str(exc)))
-        raise
-    if args.format == "json":
-        output.emit_json(remove_report(result, sensitive))
+    result = reporting(args, lambda: workflow.destroy(ctx, spec, only, args.purge_local, args.everything, ask,
+                                                      sensitive, out), remove_report, sensitive)
     if result.plan.empty:
         return 0
     if not result.confirmed:
@@ -63,12 +56,6 @@ def run_remove(args):
 
 
 def remove_report(result, sensitive, error=""):
-    """`gg remove --format json`: the destroy plan, what became of each change."""
+    """`gg remove --format json`: the destroy plan, what became of each change, the counts."""
     done, gone = result.counts()
-    return {
-        "plan": plan_json(result.plan, sensitive),
-        "confirmed": result.confirmed,
-        "removed": done, "already_gone": gone,
-        "changes": workflow.change_results(result.plan, result.outcome),
-        "error": error,
-    }
+    return dict(outcome_json(result, sensitive, error), removed=done, already_gone=gone)

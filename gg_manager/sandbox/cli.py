@@ -22,7 +22,8 @@ STATE_DIR_HELP = "where pid, state and log files live (default $GG_SANDBOX_DIR o
 
 
 def register(cli):
-    @subgroup(cli, "sandbox", "run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
+    @subgroup(cli, "sandbox",
+              "run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
               __doc__.replace("\n", " "), examples=EXAMPLES)
     @click.option("--state-dir", default=None, help=STATE_DIR_HELP)
     def sandbox(state_dir):
