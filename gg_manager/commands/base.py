@@ -3,7 +3,7 @@
 
     @command(group, "deploy", "deploy the groups' latest versions and wait",
              "Create a deployment per group ...", examples="gg deploy --group store-1")
-    @common_options
+    @common_options()
     def deploy(args):           # args: the parsed parameters as attributes (args.group, args.timeout)
         ...
         return 0                # the exit code
