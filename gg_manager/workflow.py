@@ -20,7 +20,7 @@ from gg_manager.locking import held_locks
 from gg_manager.plan import saved as saved_plans
 from gg_manager.plan.execute import Executor, Outcome
 from gg_manager.plan.model import Plan
-from gg_manager.plan.render import render_text
+from gg_manager.plan.render import plan_json, render_text
 from gg_manager.plan.sensitive import redact, redacting
 from gg_manager.targets import DEFAULT, get_target
 
@@ -37,6 +37,7 @@ class ApplyResult:
     plan: Plan
     outcome: Optional[Outcome] = None
     deployments: List = field(default_factory=list)      # deployment results when deploying
+    confirmed: bool = True
 
     @property
     def deployed(self):
@@ -69,6 +70,31 @@ def target_of(spec, only=None):
     return get_target(found[0] if found else DEFAULT)
 
 
+class Failed(GGError):
+    """An apply or remove that stopped part-way: the message, and `result` (what was done, what failed)."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
+
+
+def change_results(plan_, outcome):
+    """Per change of the plan, what became of it: result "done", "already done", "failed" or "not run"."""
+    failed = {exc.step.id for exc in outcome.failures.values()} if outcome else set()
+    rows = []
+    for change in plan_.all_changes():
+        ids = [s.id for s in change.steps]
+        if outcome and all(i in outcome.done for i in ids):
+            state = "already done"
+        elif outcome and all(i in outcome.outputs or i in outcome.done for i in ids):
+            state = "done"
+        else:
+            state = "failed" if failed.intersection(ids) else "not run"
+        rows.append({"action": change.action, "kind": change.kind, "name": change.name, "group": change.group,
+                     "result": state})
+    return rows
+
+
 def plan(ctx, spec, only=None, deploy=False, target=None) -> Planned:
     """Read AWS (read-only) and compute what apply would do."""
     target = target or target_of(spec, only)
@@ -89,25 +115,27 @@ def check_mode(mode, target, actual):
 
 
 def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=None, lock_timeout=60,
-          timeout=300, sensitive=frozenset(), out=sys.stdout, target=None) -> ApplyResult:
-    """Plan without a lock (a no-op apply writes nothing, not even a lock); when there is work, take
-    the groups' locks, re-check what the plan read, and execute exactly the plan shown."""
+          timeout=300, sensitive=frozenset(), out=sys.stdout, target=None, confirm=None) -> ApplyResult:
+    """Plan without a lock (a no-op apply writes nothing, not even a lock) and show the plan; when
+    there is work, ask `confirm(plan)` (when given), take the groups' locks, re-check what the plan
+    read, and execute exactly the plan shown. A saved plan (`saved`) must be the same as a fresh one."""
     target = target or target_of(spec, only)
     out = redacting(out, sensitive)
     planned = plan(ctx, spec, only, deploy, target)
     check_mode(mode, target, planned.actual)
     if saved is not None:
         saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
+    out.write(render_text(planned.plan) + "\n")
     if planned.plan.empty:
-        out.write(render_text(planned.plan) + "\n")
         return ApplyResult(planned.plan)
+    if confirm is not None and not confirm(planned.plan):
+        return ApplyResult(planned.plan, confirmed=False)
+    approved = _compared(planned.plan, sensitive) if confirm is not None else None
     with held_locks(ctx, target.lock_names(planned.desired), "gg apply", lock_timeout, out=out):
         if not target.still_current(ctx, planned.desired, planned.actual):
-            actual = target.discover(ctx, planned.desired, deploy)
-            planned = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
-            if saved is not None:
-                saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
-            out.write("AWS changed while waiting for the lock; planned again.\n")
+            planned = _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out)
+            if planned.plan.empty:
+                return ApplyResult(planned.plan)
         result = _execute(ctx, target, planned.plan, out, "apply", sensitive)
     if deploy:
         started = target.started_deployments(result.plan, result.outcome) if result.outcome else []
@@ -115,14 +143,32 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
     return result
 
 
+def _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out) -> Planned:
+    """Under the locks, AWS having changed since the plan was read: the fresh plan, when it may run.
+    A saved plan must still be the same; a plan the user approved (`approved`) too, unless there is
+    nothing left to do."""
+    actual = target.discover(ctx, planned.desired, deploy)
+    fresh = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
+    if saved is not None:
+        saved_plans.check_same(saved, fresh.plan, saved_path, sensitive)
+    elif approved is not None and not fresh.plan.empty and _compared(fresh.plan, sensitive) != approved:
+        raise GGError("AWS changed while waiting for the lock, and the plan is no longer the one you approved; "
+                      "nothing was done: run `gg apply` again to see the new plan")
+    out.write("AWS changed while waiting for the lock; planned again:\n%s\n" % render_text(fresh.plan))
+    return fresh
+
+
+def _compared(plan_, sensitive):
+    """What must not change between the plan shown and the plan run (AWS's fingerprint may)."""
+    data = plan_json(plan_, sensitive)
+    return {k: data[k] for k in saved_plans.COMPARED}
+
+
 def _execute(ctx, target, plan_, out, verb, sensitive=frozenset()) -> ApplyResult:
-    out.write(render_text(plan_) + "\n")
-    if plan_.empty:
-        return ApplyResult(plan_)
     out.write("\n")
     outcome = Executor(ctx, target.local_handlers, out).run(plan_)
     if not outcome.ok:
-        raise GGError(redact(failure_message(outcome, verb), sensitive))
+        raise Failed(redact(failure_message(outcome, verb), sensitive), ApplyResult(plan_, outcome))
     out.write("Apply complete.%s\n" % (" Deploy with `gg deploy`." if plan_.deploy_needed and
                                         not any(c.action == "deploy" for c in plan_.changes) else ""))
     return ApplyResult(plan_, outcome)
@@ -163,7 +209,7 @@ def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=N
     outcome = Executor(ctx, target.local_handlers, out).run(plan_)
     result = DestroyResult(plan_, outcome)
     if not outcome.ok:
-        raise GGError(redact(failure_message(outcome, "remove"), sensitive))
+        raise Failed(redact(failure_message(outcome, "remove"), sensitive), result)
     return result
 
 

@@ -1,7 +1,10 @@
-"""One AWS context per run: session, region, account, clients with adaptive retries.
+"""One AWS context per run: session, region, account, clients with gg's retry policy.
 
-The endpoint is only a URL (`--endpoint-url` or AWS_ENDPOINT_URL), so the same
-code runs against real AWS and against the sandbox.
+The AWS conventions: the profile from --profile or AWS_PROFILE; the region from --region,
+AWS_REGION, AWS_DEFAULT_REGION or the profile; the endpoint from --endpoint-url or
+AWS_ENDPOINT_URL (only a URL, so the same code runs against real AWS and the sandbox).
+Throttling is retried patiently, other errors a few times (aws/retries.py); --debug logs
+each call (aws/calls.py).
 """
 import os
 import threading
@@ -11,17 +14,12 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from gg_manager.aws import calls, retries
 from gg_manager.aws.errors import describe_error, error_code  # noqa: F401 (re-exported)
 from gg_manager.errors import GGError
 
 MAX_WORKERS = 16
-
-
-def add_aws_options(parser):
-    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default chain)")
-    parser.add_argument("--region", help="AWS region (default: AWS_REGION/AWS_DEFAULT_REGION or the profile's)")
-    parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint "
-                        "(default: AWS_ENDPOINT_URL; e.g. the sandbox)")
+CONNECT_TIMEOUT_S = 5
 
 
 @dataclass
@@ -37,13 +35,14 @@ class AwsContext:
     def client(self, service):
         with self._lock:
             if service not in self._clients:
-                config = botocore.config.Config(
-                    retries={"mode": "adaptive", "max_attempts": 12},
-                    max_pool_connections=MAX_WORKERS * 2, connect_timeout=10, read_timeout=60)
+                config = botocore.config.Config(retries=dict(retries.RETRY_CONFIG),
+                                                max_pool_connections=MAX_WORKERS * 2,
+                                                connect_timeout=CONNECT_TIMEOUT_S, read_timeout=60)
                 kwargs = {"region_name": self.region, "config": config}
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url
-                self._clients[service] = self.session.client(service, **kwargs)
+                client = retries.install(self.session.client(service, **kwargs))
+                self._clients[service] = calls.install(client) if calls.enabled() else client
             return self._clients[service]
 
     def arn(self, service, resource, region=None, account=None):
@@ -56,20 +55,24 @@ def connect(profile=None, region=None, endpoint_url=None) -> AwsContext:
     """Resolve credentials, region and account, with a one-line error for what is missing."""
     try:
         session = boto3.session.Session(profile_name=profile)
+        region = region or os.environ.get("AWS_REGION") or session.region_name
+        credentials = session.get_credentials()
     except botocore.exceptions.ProfileNotFound as exc:
-        raise GGError(str(exc))
-    region = region or session.region_name
+        raise GGError("%s (profiles come from ~/.aws/config and ~/.aws/credentials)" % exc) from None
+    except botocore.exceptions.BotoCoreError as exc:     # a broken config file, a credential process that failed
+        raise GGError("cannot load the AWS configuration: %s" % exc) from None
     if not region:
         raise GGError("no AWS region: pass --region, set AWS_REGION, or configure your profile")
-    if session.get_credentials() is None:
+    if credentials is None:
         raise GGError("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
                       "(for the sandbox: eval \"$(gg sandbox env)\")")
     endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     ctx = AwsContext(session, region, endpoint_url)
     try:
         ident = ctx.client("sts").get_caller_identity()
-    except botocore.exceptions.EndpointConnectionError:
-        raise GGError("cannot reach %s" % (endpoint_url or "AWS STS"))
+    except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError):
+        raise GGError("cannot reach %s (tried %d times)" % (endpoint_url or "AWS STS in " + region,
+                                                           retries.TRANSIENT_ATTEMPTS)) from None
     except botocore.exceptions.ClientError as exc:
         raise GGError("AWS rejected the credentials: %s" % exc.response["Error"].get("Message", exc))
     except botocore.exceptions.BotoCoreError as exc:

@@ -1,43 +1,42 @@
 """`gg rollout`: deploy the fleet's latest group versions in waves (bulk deployments), or roll back."""
-import json
-import sys
+import click
 
-from gg_manager.commands.common import add_common_options, add_lock_options, context, load_valid_spec
+from gg_manager.commands import output
+from gg_manager.commands.base import command, format_option
+from gg_manager.commands.common import LOCK_OPTION, common_options, context, load_valid_spec
 from gg_manager.errors import GGError
 
-EPILOG = """examples:
-  gg rollout                                   # waves 1,10%,50%,100%; any failure halts
-  gg rollout --waves 1,25%,100% --max-failures 5% --timeout 900
-  gg rollout --rollback                        # each group back to the version it ran before
-  gg rollout --format json > rollout.json      # machine report; exit 1 when halted
+EXAMPLES = """
+    gg rollout                                   # waves 1,10%,50%,100%; any failure halts
+    gg rollout --waves 1,25%,100% --max-failures 5% --timeout 900
+    gg rollout --rollback                        # each group back to the version it ran before
+    gg rollout --format json > rollout.json      # machine report; exit 1 when halted
 """
 
 
-def register(sub):
-    import argparse
+def register(cli):
     from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES
-    p = sub.add_parser(
-        "rollout", help="deploy the fleet in waves through bulk deployments; halt on failures",
-        description="Deploy each group's latest group version (what `gg apply` made) in waves, one "
-                    "Greengrass bulk deployment per wave, waiting for each wave and halting when "
-                    "failures exceed --max-failures: later waves never start. --rollback redeploys "
-                    "each group's previous group version in the same waves.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_common_options(p)
-    add_lock_options(p)
-    p.add_argument("--waves", default=DEFAULT_WAVES, metavar="LIST",
-                   help="cumulative wave sizes, counts or %%%% of the fleet (default %s)" % DEFAULT_WAVES.replace("%", "%%"))
-    p.add_argument("--max-failures", default="0", metavar="N|P%",
-                   help="halt once more than N groups (or P%% of the groups of the waves started) "
-                        "failed, counted over all waves so far (default 0: any failure halts)")
-    p.add_argument("--timeout", type=float, default=600, metavar="S",
-                   help="seconds a wave may take; groups not finished by then count as failed (default 600)")
-    p.add_argument("--rollback", action="store_true",
-                   help="redeploy each group's previous group version instead of its latest")
-    p.add_argument("--poll-interval", type=float, default=5.0, metavar="S", help="seconds between polls (default 5)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="json: progress on stderr, the report on stdout")
-    p.set_defaults(func=run_rollout)
+
+    @command(cli, "rollout", "deploy the fleet in waves through bulk deployments; halt on failures",
+             "Deploy each group's latest group version (what `gg apply` made) in waves, one Greengrass bulk "
+             "deployment per wave, waiting for each wave and halting when failures exceed --max-failures: "
+             "later waves never start. --rollback redeploys each group's previous group version in the same "
+             "waves.", examples=EXAMPLES)
+    @common_options()
+    @LOCK_OPTION
+    @click.option("--waves", default=DEFAULT_WAVES, show_default=True, metavar="LIST",
+                  help="cumulative wave sizes, counts or % of the fleet")
+    @click.option("--max-failures", default="0", show_default=True, metavar="N|P%",
+                  help="halt once more than N groups (or P% of the groups of the waves started) failed, counted "
+                       "over all waves so far (0: any failure halts)")
+    @click.option("--timeout", type=float, default=600, show_default=True, metavar="S",
+                  help="seconds a wave may take; groups not finished by then count as failed")
+    @click.option("--rollback", is_flag=True, help="redeploy each group's previous group version instead of its latest")
+    @click.option("--poll-interval", type=float, default=5.0, show_default=True, metavar="S",
+                  help="seconds between polls")
+    @format_option("text", "json", help_text="json: progress on stderr, the report on stdout")
+    def rollout(args):
+        return run_rollout(args)
 
 
 def run_rollout(args):
@@ -55,16 +54,16 @@ def run_rollout(args):
                           ", ".join(on_v2[:3]) + (", ..." if len(on_v2) > 3 else ""), "s" if len(on_v2) == 1 else ""))
     ctx = context(args)
     names = sorted(g.name for g in spec.groups)
-    progress = sys.stderr if args.format == "json" else sys.stdout
+    progress = output.stream(args.format)
     action = "rollback" if args.rollback else "rollout"
     with _locks(ctx, names, "gg " + action, args.lock_timeout, progress):
         targets = (rollback_targets if args.rollback else rollout_targets)(ctx, names)
         report = Rollout(ctx, targets, sizes, limit, args.timeout, args.poll_interval,
                          progress, action).run()
     if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2))
+        output.emit_json(report.to_dict())
     else:
-        print(render_text(report))
+        output.say(render_text(report))
     return 1 if report.halted else 0
 
 

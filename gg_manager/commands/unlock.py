@@ -1,30 +1,54 @@
 """`gg unlock`: list group locks, or remove the lock a dead run left behind."""
-from gg_manager.commands.common import add_common_options, context, load_valid_spec
+import click
+
+from gg_manager.commands import output
+from gg_manager.commands.base import command, format_option
+from gg_manager.commands.common import common_options, context, load_valid_spec
 from gg_manager.locking import describe, force_unlock, list_locks
 
 
-def register(sub):
-    p = sub.add_parser("unlock", help="remove the locks of the spec's groups (a dead run's), or --list them",
-                       description="Apply, deploy and rollout hold a lock per group in AWS (DynamoDB "
-                                   "table gg-locks). A run that died keeps it until it expires; this "
-                                   "removes it now.",
-                       epilog="Example: gg unlock --group store-1      gg unlock --list")
-    add_common_options(p)
-    p.add_argument("--list", action="store_true", help="list every lock in the account instead")
-    p.set_defaults(func=run_unlock)
+def register(cli):
+    @command(cli, "unlock", "remove the locks of the spec's groups (a dead run's), or --list them",
+             "Apply, deploy and rollout hold a lock per group in AWS (DynamoDB table gg-locks). A run that "
+             "died keeps it until it expires; this removes it now.",
+             examples="""
+                 gg unlock --group store-1
+                 gg unlock --list
+                 gg unlock --list --format json
+             """)
+    @common_options()
+    @click.option("--list", "list_only", is_flag=True, help="list every lock in the account instead")
+    @format_option("text", "json")
+    def unlock(args):
+        return run_unlock(args)
 
 
 def run_unlock(args):
-    if args.list:
-        ctx = context(args)
-        items = list_locks(ctx)
+    if args.list_only:
+        items = list_locks(context(args))
+        if args.format == "json":
+            output.emit_json({"locks": [lock_json(item) for item in items]})
+            return 0
         for item in items:
-            print("%s: %s" % (item["lock"]["S"], describe(item)))
+            output.echo("%s: %s" % (item["lock"]["S"], describe(item)))
         if not items:
-            print("no locks held")
+            output.echo("no locks held")
         return 0
     spec = load_valid_spec(args)
     ctx = context(args)
-    for group in spec.groups:
-        print("group %s: %s" % (group.name, "unlocked" if force_unlock(ctx, group.name) else "was not locked"))
+    results = [(group.name, force_unlock(ctx, group.name)) for group in spec.groups]
+    if args.format == "json":
+        output.emit_json({"groups": [{"group": name, "unlocked": was} for name, was in results]})
+        return 0
+    for name, was in results:
+        output.echo("group %s: %s" % (name, "unlocked" if was else "was not locked"))
     return 0
+
+
+def lock_json(item):
+    """A lock item of the table as plain values."""
+    def value(key):
+        cell = item.get(key) or {}
+        return int(cell["N"]) if "N" in cell else cell.get("S")
+    return {"lock": value("lock"), "owner": value("owner"), "purpose": value("purpose"),
+            "since": value("since"), "expires_at": value("expires_at")}

@@ -2,45 +2,40 @@
 import json
 import sys
 
+import click
+
+from gg_manager.commands.base import command, format_option
+from gg_manager.commands.common import SPEC_OPTIONS
 from gg_manager.errors import GGError
 from gg_manager.spec import load_spec, load_variables
 from gg_manager.spec.schema import did_you_mean
 from gg_manager.spec.sensitive import redact, redact_json
 
 
-def add_spec_options(parser):
-    """-f/--file and templating options, shared by every command that reads the spec."""
-    parser.add_argument("-f", "--file", default="greengrass.yaml",
-                        help="the spec (default: greengrass.yaml)")
-    parser.add_argument("--var", action="append", default=[], metavar="KEY=VALUE",
-                        help="a template variable (repeatable); wins over --values")
-    parser.add_argument("--values", action="append", default=[], metavar="FILE",
-                        help="a YAML file of template variables (repeatable, later files win)")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME",
-                        help="let the template read environment variable NAME as env.NAME "
-                             "(repeatable); its value is sensitive: never shown in output")
-    parser.add_argument("--target", choices=("v1", "v2"), default=None,
-                        help="deploy every group to Greengrass V1 or V2, whatever the file's `Target:` says "
-                             "(default: the file's, else v2); `gg plan --target v2` on a V1 file shows its V2 plan")
-
-
-def register(sub):
-    p = sub.add_parser("validate", help="check a spec offline and print every problem",
-                       description="Check greengrass.yaml offline (schema and semantic rules); "
-                                   "prints FILE:LINE:COL path: message for each problem.",
-                       epilog="Example: gg validate -f greengrass.yaml --var stage=dev")
-    p.add_argument("spec", nargs="?", help="the spec (same as -f)")
-    add_spec_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--show-package", metavar="NAME",
-                   help="list what the zip of Lambda NAME will hold (path, size, sha256) and what "
-                        "is left out and why, offline")
-    p.set_defaults(func=run)
+def register(cli):
+    @command(cli, "validate", "check a spec offline and print every problem",
+             "Check greengrass.yaml offline (schema and semantic rules), no credentials needed; prints "
+             "FILE:LINE:COL path: message for each problem. Exit 0 when valid (warnings allowed), 1 when not.",
+             examples="""
+                 gg validate
+                 gg validate -f greengrass.yaml --var stage=dev --values values/prod.yaml
+                 gg validate --format json
+                 gg validate --show-package inference      # what the Lambda's zip will hold
+             """)
+    @click.argument("spec", required=False)
+    @SPEC_OPTIONS
+    @format_option("text", "json")
+    @click.option("--show-package", metavar="NAME",
+                  help="list what the zip of Lambda NAME will hold (path, size, sha256) and what is left out "
+                       "and why, offline")
+    def validate(args):
+        return run(args)
 
 
 def run(args):
     path = args.spec or args.file
-    result = load_spec(path, load_variables(args.var, args.values), env_names=args.env, target=args.target)
+    result = load_spec(path, load_variables(list(args.var), list(args.values)), env_names=list(args.env),
+                       target=args.target)
     say = _Printer(result.sensitive)
     if args.show_package:
         return _show_package(args, path, result, say)

@@ -1,44 +1,44 @@
 """`gg core run`: act as the Greengrass core of one group on this machine (sandbox or AWS)."""
-import argparse
 import signal
 import threading
 
+import click
+
+from gg_manager.commands.base import command, subgroup
 from gg_manager.errors import GGError
 
-EXAMPLE = """examples:
-  gg sandbox start && eval "$(gg sandbox env)"
-  gg core run --config config/config.json --work-dir .gg/core
-  gg core run --once        # apply the newest deployment, report it, stop; exit 1 on Failure
+EXAMPLES = """
+    gg sandbox start && eval "$(gg sandbox env)"
+    gg core run --config config/config.json --work-dir .gg/core
+    gg core run --once        # apply the newest deployment, report it, stop; exit 1 on Failure
 """
 
 
-def register(subparsers):
-    parser = subparsers.add_parser(
-        "core", help="run a deployed group on this machine as its Greengrass core",
-        description=__doc__, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="core_command", metavar="ACTION")
-    run = sub.add_parser(
-        "run", help="find this core's group, run its newest deployment, follow new ones",
-        description="Reads config.json (coreThing.thingArn), finds the group whose core is that thing, "
-                    "downloads its Lambdas and ML models, starts the long-lived Lambdas over a local "
-                    "Greengrass IPC, routes messages by the group's subscriptions (MQTT broker of the "
-                    "sandbox or AWS IoT), reports the deployment status, and applies each new deployment.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("--config", default="config/config.json", help="the core's config.json "
-                     "(default config/config.json, as `gg create` writes it)")
-    run.add_argument("--work-dir", default=".gg/core", help="downloads, volumes and var/log (default .gg/core)")
-    run.add_argument("--endpoint-url", default=None, help="AWS endpoint (default $AWS_ENDPOINT_URL; "
-                     "a gg sandbox is detected and its MQTT broker used)")
-    run.add_argument("--once", action="store_true",
-                     help="apply the newest deployment, report its status, stop the Lambdas and exit "
-                          "(0 on Success, 1 on Failure)")
-    run.add_argument("--poll-interval", type=float, default=1.0, metavar="SECONDS",
-                     help="how often to look for a new deployment (default 1)")
-    run.add_argument("--ready-timeout", type=float, default=120.0, metavar="SECONDS",
-                     help="how long a long-lived Lambda may take to import its handler (default 120)")
-    run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    run.set_defaults(func=cmd_run)
-    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+def register(cli):
+    @subgroup(cli, "core", "run a deployed group on this machine as its Greengrass core", __doc__,
+              examples=EXAMPLES)
+    def core():
+        pass
+
+    @command(core, "run", "find this core's group, run its newest deployment, follow new ones",
+             "Reads config.json (coreThing.thingArn), finds the group whose core is that thing, downloads its "
+             "Lambdas and ML models, starts the long-lived Lambdas over a local Greengrass IPC, routes messages "
+             "by the group's subscriptions (MQTT broker of the sandbox or AWS IoT), reports the deployment "
+             "status, and applies each new deployment.", examples=EXAMPLES)
+    @click.option("--config", default="config/config.json", show_default=True,
+                  help="the core's config.json (as `gg create` writes it)")
+    @click.option("--work-dir", default=".gg/core", show_default=True, help="downloads, volumes and var/log")
+    @click.option("--endpoint-url", default=None,
+                  help="AWS endpoint (default $AWS_ENDPOINT_URL; a gg sandbox is detected and its MQTT broker used)")
+    @click.option("--once", is_flag=True, help="apply the newest deployment, report its status, stop the Lambdas "
+                                               "and exit (0 on Success, 1 on Failure)")
+    @click.option("--poll-interval", type=float, default=1.0, show_default=True, metavar="SECONDS",
+                  help="how often to look for a new deployment")
+    @click.option("--ready-timeout", type=float, default=120.0, show_default=True, metavar="SECONDS",
+                  help="how long a long-lived Lambda may take to import its handler")
+    @click.option("-v", "--verbose", is_flag=True, help="debug logging")
+    def run(args):
+        return cmd_run(args)
 
 
 def cmd_run(args):

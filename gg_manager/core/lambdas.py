@@ -3,7 +3,9 @@
 Each process runs runtime_shims/gg_lambda_runtime.py with the Lambda's code
 folder, then the shims, on sys.path, in its own process group (so stopping it
 stops whatever it started), its stdout and stderr appended to
-var/log/user/<region>/<account>/<function>.log as on a real core.
+var/log/user/<region>/<account>/<function>.log as on a real core, each line
+stamped as every gg log is (gg_manager.logstamp). With stamp_lines=False the
+output goes to `log_path` as it comes (a V2 core's pipe, whose reader stamps it).
 """
 import logging
 import os
@@ -12,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+
+from gg_manager import logstamp
 
 log = logging.getLogger("gg.core.lambdas")
 
@@ -34,8 +38,9 @@ def function_name(arn):
 class LambdaProcess:
     """One Lambda of the running deployment. state: stopped | starting | ready | failed."""
 
-    def __init__(self, arn, handler, code_dir, env, log_path, pinned, on_exit=None, python=None):
+    def __init__(self, arn, handler, code_dir, env, log_path, pinned, on_exit=None, python=None, stamp_lines=True):
         self.arn = arn
+        self.stamp_lines = stamp_lines
         self.name = function_name(arn)
         self.handler = handler
         self.code_dir = code_dir
@@ -64,19 +69,29 @@ class LambdaProcess:
             env.update(self.env)
             env.update(PYTHONPATH=os.pathsep.join([self.code_dir, SHIMS]), PYTHONUNBUFFERED="1",
                        GG_HANDLER=self.handler, GG_CODE_DIR=self.code_dir)
-            with open(self.log_path, "ab") as out:
-                out.write(("[%s] local core: starting %s (handler %s)\n" % (
-                    time.strftime("%Y-%m-%dT%H:%M:%S"), self.arn, self.handler)).encode())
-                out.flush()
-                self.proc = subprocess.Popen([self.python, RUNTIME], cwd=self.code_dir, env=env,
-                                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                             start_new_session=True, close_fds=True)
+            self.proc = self._spawn(env)
             self.started_at = time.monotonic()
             self.state, self.error = "starting", None
             self._state_changed.notify_all()
             proc = self.proc
         threading.Thread(target=self._watch, args=(proc,), name="watch-" + self.name, daemon=True).start()
         log.info("started %s (pid %d)", self.arn, proc.pid)
+
+    def _spawn(self, env):
+        """The runtime process, its output going to the log (stamped line by line, or as it comes)."""
+        starting = "local core: starting %s (handler %s)" % (self.arn, self.handler)
+        args = dict(cwd=self.code_dir, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                    start_new_session=True, close_fds=True)
+        if not self.stamp_lines:
+            with open(self.log_path, "ab") as out:
+                out.write((starting + "\n").encode())
+                out.flush()
+                return subprocess.Popen([self.python, RUNTIME], stdout=out, **args)
+        logstamp.append_line(self.log_path, starting)
+        proc = subprocess.Popen([self.python, RUNTIME], stdout=subprocess.PIPE, **args)
+        threading.Thread(target=logstamp.copy_stamped, args=(proc.stdout, self.log_path),
+                         name="log-" + self.name, daemon=True).start()
+        return proc
 
     def mark(self, state, error=None):
         """The runtime said the handler imported ("ready") or did not ("failed")."""

@@ -1,9 +1,10 @@
-"""System logs of the local core under <work>/var/log/system/, as a real core lays them out."""
+"""System logs of the local core under <work>/var/log/system/, as a real core lays them out; every
+line stamped as every gg log is (gg_manager.logstamp)."""
 import logging
 import os
 import sys
 
-FORMAT = "[%(asctime)s][%(levelname)s] %(name)s: %(message)s"
+from gg_manager.logstamp import StampFormatter
 
 
 def setup_logging(work_dir, verbose=False):
@@ -16,9 +17,9 @@ def setup_logging(work_dir, verbose=False):
         logger.removeHandler(handler)
         handler.close()
     to_file = logging.FileHandler(path)
-    to_file.setFormatter(logging.Formatter(FORMAT))
+    to_file.setFormatter(StampFormatter())
     to_err = logging.StreamHandler(sys.stderr)
-    to_err.setFormatter(logging.Formatter(FORMAT))
+    to_err.setFormatter(StampFormatter())
     logger.addHandler(to_file)
     logger.addHandler(to_err)
     return path

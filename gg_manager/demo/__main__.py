@@ -13,7 +13,8 @@ def parse(argv=None):
                     "score the predictions of a generated camera clip, then remove everything.",
         epilog="Example: make demo   (or: .venv/bin/python -m gg_manager.demo --capture-fps 5)")
     p.add_argument("--work-dir", default=defaults.work_dir, help="scratch folder, emptied first (default %(default)s)")
-    p.add_argument("--spec", default="", help="the example spec (default: the repository's greengrass.yaml)")
+    p.add_argument("--spec", default="", help="the example spec, beside its lambdas/ (default: the example gg "
+                                              "carries, as `gg init` writes it)")
     p.add_argument("--samples", type=int, default=defaults.samples, help="training images (default %(default)s)")
     p.add_argument("--epochs", type=int, default=defaults.epochs, help="training epochs (default %(default)s)")
     p.add_argument("--capture-fps", type=float, default=defaults.capture_fps,

@@ -13,6 +13,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from gg_manager import bundled, logstamp
 from gg_manager.core.launcher import lambda_pids
 from gg_manager.sandbox import process as sandbox_process
 
@@ -23,13 +24,12 @@ from .processes import alive, run_gg, start_core
 
 GROUP = "gg-demo"
 STALL_S = 15.0                  # no new clip frame answered for this long: the stream is stuck
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @dataclass
 class Options:
     work_dir: str = ".gg/demo"
-    spec: str = ""                 # the example greengrass.yaml (default: the repository's)
+    spec: str = ""                 # the example greengrass.yaml (default: the one gg carries, as `gg init` writes it)
     samples: int = 1000
     epochs: int = 5
     frames_per_label: int = 5
@@ -75,7 +75,7 @@ class Demo:
         log = open(os.path.join(self.work, "gg-%s.log" % args[0]), "a")
 
         def echo(line):
-            log.write(line + "\n")
+            log.write(logstamp.stamp_line(line) + "\n")
             if show is None or show(line):
                 self.out("   | " + line)
 
@@ -103,17 +103,25 @@ class Demo:
         return self.report()
 
     def prepare(self):
-        spec = os.path.abspath(self.o.spec or os.path.join(REPO_ROOT, "greengrass.yaml"))
-        lambdas = os.path.join(os.path.dirname(spec), "lambdas")
-        if not os.path.isfile(spec) or not os.path.isdir(lambdas):
-            raise DemoFailed("the example %s and its lambdas/ folder are needed" % spec)
         stale = sandbox_process.read_sandbox(os.path.join(self.work, "sandbox"))
         if stale:                       # a demo killed with SIGKILL: its sandbox outlived it
             sandbox_process.stop_sandbox(os.path.join(self.work, "sandbox"))
+        if self.o.spec:
+            spec = os.path.abspath(self.o.spec)
+            lambdas = os.path.join(os.path.dirname(spec), "lambdas")
+            if not os.path.isfile(spec) or not os.path.isdir(lambdas):
+                raise DemoFailed("the example %s and its lambdas/ folder are needed" % spec)
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.app)
-        shutil.copy(spec, os.path.join(self.app, "greengrass.yaml"))
-        os.symlink(lambdas, os.path.join(self.app, "lambdas"))
+        if self.o.spec:
+            shutil.copy(spec, os.path.join(self.app, "greengrass.yaml"))
+            os.symlink(lambdas, os.path.join(self.app, "lambdas"))
+        else:                           # the example app gg carries (what `gg init` writes)
+            for rel, source in bundled.example_files():
+                target = os.path.join(self.app, *rel.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as fh:
+                    fh.write(source.read_bytes())
         self.step("Sandbox: a local AWS endpoint and MQTT broker (work folder %s)" % self.work)
         with self.timed("sandbox start"):
             self.sandbox = sandbox_process.start_sandbox(state_dir=os.path.join(self.work, "sandbox"),
@@ -147,7 +155,7 @@ class Demo:
             v for v in self.vars if "=" in v))
         self.created = True           # from here on, cleanup runs gg remove
         with self.timed("gg create"):
-            self.gg("create", show=lambda line: not line.startswith(("shared: ", "group %s: " % GROUP))
+            self.gg("create", "--yes", show=lambda line: not line.startswith(("shared: ", "group %s: " % GROUP))
                     or "wrote" in line)
         self.step("Local Greengrass core: gg core run (log: %s)" % os.path.join(self.work, "core.log"))
         self.core = start_core(os.path.join(self.app, "config", "config.json"), os.path.join(self.work, "core"),

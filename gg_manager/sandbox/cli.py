@@ -1,69 +1,99 @@
 """`gg sandbox start|stop|status|env|reset`: a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...)
 plus an MQTT broker."""
-import argparse
 import importlib.util
-import json
 import shlex
 
+import click
+
+from gg_manager.commands import output
+from gg_manager.commands.base import command, format_option, subgroup
 from gg_manager.errors import GGError
 
 from . import process
-from .knobs import add_knob_arguments, parse_fail_operation, KnobError
+from .knobs import KNOB_FLAGS, KnobError, parse_fail_operation
 
-EXAMPLE = """examples:
-  gg sandbox start --auto-complete-after 2
-  eval "$(gg sandbox env)"
-  python -c "import boto3; print(boto3.client('greengrass').list_groups())"
-  gg sandbox stop
+EXAMPLES = """
+    gg sandbox start --auto-complete-after 2
+    eval "$(gg sandbox env)"
+    python -c "import boto3; print(boto3.client('greengrass').list_groups())"
+    gg sandbox stop
 """
+STATE_DIR_HELP = "where pid, state and log files live (default $GG_SANDBOX_DIR or .gg/sandbox)"
 
 
-def register(subparsers):
-    parser = subparsers.add_parser(
-        "sandbox", help="run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
-        description=__doc__, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--state-dir", default=None,
-                        help="where pid, state and log files live (default $GG_SANDBOX_DIR or .gg/sandbox)")
-    sub = parser.add_subparsers(dest="sandbox_command", metavar="ACTION")
+def register(cli):
+    @subgroup(cli, "sandbox",
+              "run a local AWS endpoint (Greengrass V1 and V2, IoT, Lambda, IAM, S3, ...) and MQTT broker",
+              __doc__.replace("\n", " "), examples=EXAMPLES)
+    @click.option("--state-dir", default=None, help=STATE_DIR_HELP)
+    def sandbox(state_dir):
+        pass
 
-    start = sub.add_parser("start", help="start the sandbox in the background; returns once it answers",
-                           epilog="example: gg sandbox start --port 4566 --latency-ms 20 "
-                                  "--fail-operation CreateDeployment:once",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    start.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    start.add_argument("--port", type=int, default=4566, help="AWS endpoint port (default 4566; 0 = any free)")
-    start.add_argument("--mqtt-port", type=int, default=1883, help="MQTT broker port (default 1883; 0 = any free)")
-    start.add_argument("--no-mqtt", action="store_true", help="do not start the MQTT broker")
-    start.add_argument("--region", default=process.DEFAULT_REGION, help="region `env` exports (default us-east-1)")
-    start.add_argument("--format", choices=("text", "json"), default="text")
-    add_knob_arguments(start)
-    _state_dir_option(start)
-    start.set_defaults(func=cmd_start)
+    @command(sandbox, "start", "start the sandbox in the background; returns once it answers",
+             "Start the sandbox server (moto plus gg's additions) and its MQTT broker, on 127.0.0.1 unless "
+             "--host says otherwise, and return once it answers. Knobs add latency, throttling and failures.",
+             examples="""
+                 gg sandbox start
+                 gg sandbox start --port 4566 --latency-ms 20 --fail-operation CreateDeployment:once
+                 gg sandbox start --port 0 --mqtt-port 0 --format json    # any free ports; where they are
+             """)
+    @click.option("--host", default="127.0.0.1", show_default=True, help="address to bind")
+    @click.option("--port", type=int, default=4566, show_default=True, help="AWS endpoint port (0 = any free)")
+    @click.option("--mqtt-port", type=int, default=1883, show_default=True, help="MQTT broker port (0 = any free)")
+    @click.option("--no-mqtt", is_flag=True, help="do not start the MQTT broker")
+    @click.option("--region", default=process.DEFAULT_REGION, show_default=True, help="region `env` exports")
+    @format_option("text", "json")
+    @_knob_options
+    @_state_dir_option
+    def start(args):
+        return cmd_start(_with_state_dir(args))
 
-    stop = sub.add_parser("stop", help="stop the sandbox started from this state dir")
-    _state_dir_option(stop)
-    stop.set_defaults(func=cmd_stop)
+    @command(sandbox, "stop", "stop the sandbox started from this state dir",
+             examples="gg sandbox stop\ngg sandbox stop --state-dir .gg/demo/sandbox")
+    @_state_dir_option
+    @format_option("text", "json")
+    def stop(args):
+        return cmd_stop(_with_state_dir(args))
 
-    status = sub.add_parser("status", help="say whether the sandbox runs, and where")
-    status.add_argument("--format", choices=("text", "json"), default="text")
-    _state_dir_option(status)
-    status.set_defaults(func=cmd_status)
+    @command(sandbox, "status", "say whether the sandbox runs, and where (exit 3 when it does not)",
+             examples="gg sandbox status\ngg sandbox status --format json")
+    @format_option("text", "json")
+    @_state_dir_option
+    def status(args):
+        return cmd_status(_with_state_dir(args))
 
-    reset = sub.add_parser("reset", help="forget every AWS resource, knob and call count (the server keeps running)")
-    _state_dir_option(reset)
-    reset.set_defaults(func=cmd_reset)
+    @command(sandbox, "reset", "forget every AWS resource, knob and call count (the server keeps running)",
+             examples="gg sandbox reset")
+    @_state_dir_option
+    @format_option("text", "json")
+    def reset(args):
+        return cmd_reset(_with_state_dir(args))
 
-    env = sub.add_parser("env", help="print export lines for the running sandbox: eval \"$(gg sandbox env)\"")
-    env.add_argument("--format", choices=("sh", "json"), default="sh")
-    _state_dir_option(env)
-    env.set_defaults(func=cmd_env)
+    @command(sandbox, "env", "print export lines for the running sandbox: eval \"$(gg sandbox env)\"",
+             examples='eval "$(gg sandbox env)"\ngg sandbox env --format json')
+    @format_option("sh", "json", default="sh")
+    @_state_dir_option
+    def env(args):
+        return cmd_env(_with_state_dir(args))
 
-    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+def _knob_options(fn):
+    for flag, kind, default, metavar, text, repeatable in reversed(KNOB_FLAGS):
+        fn = click.option(flag, type=kind, default=() if repeatable else default, multiple=repeatable,
+                          metavar=metavar, help=text)(fn)
+    return fn
 
 
-def _state_dir_option(parser):
+def _state_dir_option(fn):
     """--state-dir also after the action (`gg sandbox start --state-dir D`)."""
-    parser.add_argument("--state-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return click.option("--state-dir", default=None, help=STATE_DIR_HELP)(fn)
+
+
+def _with_state_dir(args):
+    """The action's --state-dir, else the one given before the action."""
+    if not args.state_dir:
+        args.state_dir = click.get_current_context().parent.params.get("state_dir")
+    return args
 
 
 def missing_extra(mqtt=True):
@@ -89,46 +119,53 @@ def cmd_start(args):
     if not 0 <= args.throttle_rate <= 1:
         raise GGError("--throttle-rate must be between 0 and 1")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print("warning: binding %s exposes an unauthenticated AWS endpoint beyond this machine" % args.host)
+        output.warn("binding %s exposes an unauthenticated AWS endpoint beyond this machine" % args.host)
     sandbox = process.start_sandbox(
         port=args.port, host=args.host, mqtt_port=args.mqtt_port, mqtt=not args.no_mqtt,
         state_dir=args.state_dir, region=args.region, latency_ms=args.latency_ms,
         throttle_rate=args.throttle_rate, throttle_every=args.throttle_every, fail_operations=fail_ops,
         auto_complete_after=args.auto_complete_after, seed=args.seed)
     if args.format == "json":
-        print(json.dumps(sandbox.to_dict(), indent=1, sort_keys=True))
+        output.emit_json(sandbox.to_dict())
     else:
         mqtt = "%s:%s" % (sandbox.mqtt_host, sandbox.mqtt_port) if sandbox.mqtt_port else "off"
-        print("sandbox running (pid %d): AWS endpoint %s, MQTT %s" % (sandbox.pid, sandbox.endpoint_url, mqtt))
-        print('use it with: eval "$(gg sandbox env)"')
+        output.echo("sandbox running (pid %d): AWS endpoint %s, MQTT %s" % (sandbox.pid, sandbox.endpoint_url, mqtt))
+        output.echo('use it with: eval "$(gg sandbox env)"')
     return 0
 
 
 def cmd_stop(args):
-    if process.stop_sandbox(args.state_dir):
-        print("sandbox stopped")
+    stopped = process.stop_sandbox(args.state_dir)
+    state_dir = args.state_dir or process.default_state_dir()
+    if args.format == "json":
+        output.emit_json({"stopped": bool(stopped), "state_dir": state_dir})
+    elif stopped:
+        output.echo("sandbox stopped")
     else:
-        print("no sandbox was running from %s" % (args.state_dir or process.default_state_dir()))
+        output.echo("no sandbox was running from %s" % state_dir)
     return 0
 
 
 def cmd_status(args):
     status = process.sandbox_status(args.state_dir)
     if args.format == "json":
-        print(json.dumps(status, indent=1, sort_keys=True))
+        output.emit_json(status)
     elif status["running"]:
-        print("running (pid %d): AWS endpoint %s, MQTT %s:%s%s" % (
+        output.echo("running (pid %d): AWS endpoint %s, MQTT %s:%s%s" % (
             status["pid"], status["endpoint_url"], status["mqtt_host"], status["mqtt_port"],
             "" if status["answers"] else " -- but not answering"))
     else:
-        print("not running (state dir %s)" % status["state_dir"])
+        output.echo("not running (state dir %s)" % status["state_dir"])
     return 0 if status["running"] else 3
 
 
 def cmd_reset(args):
     sandbox = _running(args)
     sandbox.api("/_sandbox/reset", {})
-    print("sandbox reset: no AWS resources, knobs cleared")
+    if args.format == "json":
+        output.emit_json({"reset": True, "endpoint_url": sandbox.endpoint_url})
+    else:
+        output.echo("sandbox reset: no AWS resources, knobs cleared")
     return 0
 
 
@@ -143,8 +180,8 @@ def _running(args):
 def cmd_env(args):
     env = _running(args).env()
     if args.format == "json":
-        print(json.dumps(env, indent=1, sort_keys=True))
+        output.emit_json(env)
     else:
         for key, value in env.items():
-            print("export %s=%s" % (key, shlex.quote(value)))
+            output.echo("export %s=%s" % (key, shlex.quote(value)))
     return 0

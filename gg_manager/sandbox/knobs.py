@@ -186,19 +186,26 @@ def _fail_map(value):
     raise KnobError("fail_operations must be a list of OP[:once|:always] or a map OP -> mode")
 
 
+# The knob flags shared by `gg sandbox start` (click) and the server process (argparse):
+# (flag, type, default, metavar, help, repeatable).
+KNOB_FLAGS = (
+    ("--latency-ms", float, 0.0, "MS", "added latency per AWS call, in milliseconds", False),
+    ("--throttle-rate", float, 0.0, "SHARE", "share of calls (0..1) answered with ThrottlingException", False),
+    ("--throttle-every", int, 0, "N", "answer every Nth call with ThrottlingException", False),
+    ("--fail-operation", str, None, "OP[:once|:always]",
+     "fail the named operation (e.g. CreateFunctionDefinitionVersion, greengrass:CreateDeployment for V1 only, "
+     "greengrassv2:CreateDeployment for V2 only, CreateDeployment for both) with the service's 500 error; "
+     "repeatable", True),
+    ("--auto-complete-after", float, None, "SECONDS",
+     "V1 deployments and V2 job executions succeed by themselves after SECONDS (default: wait for a core)", False),
+    ("--seed", int, None, "N", "random seed for --throttle-rate", False),
+)
+
+
 def add_knob_arguments(parser):
-    """The knob flags shared by `gg sandbox start` and the server process."""
-    parser.add_argument("--latency-ms", type=float, default=0.0, metavar="MS",
-                        help="added latency per AWS call, in milliseconds")
-    parser.add_argument("--throttle-rate", type=float, default=0.0, metavar="SHARE",
-                        help="share of calls (0..1) answered with ThrottlingException")
-    parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
-                        help="answer every Nth call with ThrottlingException")
-    parser.add_argument("--fail-operation", action="append", default=[], metavar="OP[:once|:always]",
-                        help="fail the named operation (e.g. CreateFunctionDefinitionVersion, "
-                             "greengrass:CreateDeployment for V1 only, greengrassv2:CreateDeployment for V2 only, "
-                             "CreateDeployment for both) with the service's 500 error; repeatable")
-    parser.add_argument("--auto-complete-after", type=float, default=None, metavar="SECONDS",
-                        help="V1 deployments and V2 job executions succeed by themselves after SECONDS "
-                             "(default: wait for a core)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed for --throttle-rate")
+    """The knob flags on an argparse parser (the server process)."""
+    for flag, kind, default, metavar, text, repeatable in KNOB_FLAGS:
+        if repeatable:
+            parser.add_argument(flag, action="append", default=[], metavar=metavar, help=text)
+        else:
+            parser.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)

@@ -7,22 +7,10 @@ milliseconds (`2026-11-30T12:00:00.123Z`) and removes ANSI escape sequences.
 """
 import io
 import logging
-import re
 import sys
 import threading
-import time
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-LINE_START = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ")
-
-
-def timestamp(seconds=None):
-    seconds = time.time() if seconds is None else seconds
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%03dZ" % (int(seconds * 1000) % 1000)
-
-
-def clean(text):
-    return ANSI.sub("", text)
+from gg_manager.logstamp import clean, timestamp
 
 
 class TimestampedStream(io.TextIOBase):

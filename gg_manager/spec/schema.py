@@ -1,16 +1,14 @@
 """JSON Schema validation of the parsed spec, with messages a person can act on."""
 import difflib
 import json
-import os
 import re
 from functools import lru_cache
 
 import jsonschema
 
+from gg_manager import bundled
 from gg_manager.spec.diagnostics import Reporter
 
-SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                          "schemas")
 
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number",
                "boolean": "true or false", "object": "a mapping", "array": "a list",
@@ -19,8 +17,8 @@ _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a numbe
 
 @lru_cache(maxsize=None)
 def load_schema(name="greengrass.schema.json") -> dict:
-    with open(os.path.join(SCHEMA_DIR, name)) as f:
-        return json.load(f)
+    """A schema of schemas/ (gg_manager.bundled: package data when installed)."""
+    return json.loads(bundled.schema_text(name))
 
 
 def _type_of(value):

@@ -1,9 +1,11 @@
 """`gg core run` against a real sandbox: groups made with plain boto3, messages over the real broker."""
 import json
 import os
+import re
 import time
 
 ECHO = "echo.function_handler"
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ")   # gg's one log timestamp
 
 
 def test_cloud_message_reaches_lambda_and_its_publish_comes_back(group_builder, core, mqtt):
@@ -163,3 +165,35 @@ def test_invocation_past_its_timeout_restarts_the_lambda(group_builder, core, mq
     pids = [int(p) for p in started.read_text().split()]
     assert len(pids) == 2 and body["pid"] == pids[1] and not _alive(pids[0])
     assert not [m for t, m in mqtt.messages if b'"sleep"' in m]
+
+
+def test_every_line_of_the_lambda_and_system_logs_has_one_timestamp_format_and_no_escapes(group_builder, core):
+    """The launcher's line, the runtime shim, the Lambda's print/stderr/logging and the SDK's logger:
+    one format (ISO 8601 UTC, milliseconds) on every line, colour codes stripped."""
+    b = group_builder
+    fn = b.function("chatty", "chatty.function_handler")
+    dep = b.deploy([fn], [])
+    core.start(b)
+    assert b.wait_status(dep, core=core)["DeploymentStatus"] == "Success", core.output()
+    path = os.path.join(core.work_dir, "var", "log", "user", b.region, "123456789012", fn["Id"] + ".log")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "logged like the SDK" not in _read(path):
+        time.sleep(0.2)
+    text = _read(path)
+    for expected in ("local core: starting", "printed in red", "written to stderr", "over two lines",
+                     "[WARNING] chatty: logged by the Lambda", "[ERROR] greengrasssdk.chatty: logged like the SDK"):
+        assert expected in text, text
+    system = _read(os.path.join(core.work_dir, "var", "log", "system", "runtime.log"))
+    for log in (text, system):
+        assert "\x1b" not in log
+        lines = [line for line in log.splitlines() if line]
+        assert lines and [line for line in lines if not STAMP.match(line)] == [], log
+        assert not [line for line in lines if STAMP.match(line[25:])], "a line stamped twice"
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return ""

@@ -67,7 +67,8 @@ class App:
         """`gg ARGS --var ...` in the app folder: (exit code, stdout + stderr)."""
         if args[0] == "create":
             self.created = True
-        proc = subprocess.run(gg_command() + list(args) + self.vars, cwd=self.folder, env=self.env,
+        yes = ["--yes"] if args[0] in ("apply", "create", "update") else []
+        proc = subprocess.run(gg_command() + list(args) + yes + self.vars, cwd=self.folder, env=self.env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
         return proc.returncode, proc.stdout
 

@@ -206,12 +206,12 @@ def test_the_zip_gg_uploads_holds_no_key(sandbox_env, tmp_path, capsys):
     repo = Repo(tmp_path / "repo", capsys, group=group)
     plant_secrets(repo.root, keys=False)
     repo.spec(".")
-    code, out, err = repo.gg("create", "-f", "greengrass.yaml")
+    code, out, err = repo.gg("create", "--yes", "-f", "greengrass.yaml")
     assert code == 0, out + err
     key = repo.root / "certs" / ("%s-core.key" % group)
     assert key.read_bytes().startswith(b"-----BEGIN RSA PRIVATE KEY-----")
     (repo.root / "main.py").write_text(HANDLER + "VERSION = 2\n")
-    code, out, err = repo.gg("apply", "-f", "greengrass.yaml")
+    code, out, err = repo.gg("apply", "--yes", "-f", "greengrass.yaml")
     assert code == 0, out + err
     location = sandbox_env.boto3_client("lambda").get_function(FunctionName=group + "-fn")["Code"]["Location"]
     uploaded = zipfile.ZipFile(io.BytesIO(_download(sandbox_env, location)))

@@ -82,7 +82,7 @@ def test_gg_create_in_a_fresh_repository_leaves_no_key_for_git(sandbox_env, repo
     cwd = os.getcwd()
     os.chdir(repo)
     try:
-        code = main(["create", "-f", "greengrass.yaml"])
+        code = main(["create", "--yes", "-f", "greengrass.yaml"])
     finally:
         os.chdir(cwd)
     out = capsys.readouterr()

@@ -63,6 +63,13 @@ Connectors:
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
 ROOT_DIR = pathlib.Path(__file__).resolve().parents[2]
+ASKING = ("apply", "create", "update")
+
+
+def with_yes(args):
+    """The arguments after the command, with --yes for a command that would otherwise ask."""
+    rest = list(args[1:])
+    return rest + ["--yes"] if args[0] in ASKING and "--yes" not in rest else rest
 
 
 def mutating(calls):
@@ -97,12 +104,13 @@ class Project:
         self.write(text.replace(old, new, 1))
 
     def gg(self, *args):
-        """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder."""
+        """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder; apply, create
+        and update get --yes, as in CI (no terminal to ask)."""
         self.capsys.readouterr()
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
-            code = main(list(args[:1]) + ["-f", self.spec_path, "--target", self.target] + list(args[1:]))
+            code = main(list(args[:1]) + ["-f", self.spec_path, "--target", self.target] + with_yes(args))
         finally:
             os.chdir(cwd)
         out = self.capsys.readouterr()

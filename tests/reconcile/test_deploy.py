@@ -46,8 +46,10 @@ def test_deploy_failure_prints_error_details_and_exits_non_zero(project, aws_env
     code, out = project.gg("deploy", "--timeout", "30")
     core.join(5)
     assert code == 1
-    assert "deployment failed: Lambda failed to start GG-LAMBDA-IMPORT: No module named 'numpyy'" in out
-    assert "deployment did not succeed for %s-g (Failure" % project.prefix in out
+    assert "%s-g: Failure (" % project.prefix in out
+    assert "): Lambda failed to start [GG-LAMBDA-IMPORT: No module named 'numpyy']" in out
+    assert out.count("numpyy") == 1 and out.count("Lambda failed to start") == 1, out    # every error once
+    assert out.strip().splitlines()[-1] == "error: 1 of 1 deployment did not succeed: %s-g (Failure)" % project.prefix
 
 
 def test_deploy_times_out_non_zero(project, aws_env):

@@ -11,7 +11,7 @@ GG = os.path.join(os.path.dirname(sys.executable), "gg")
 
 
 def _start_apply(project, env, *extra):
-    return subprocess.Popen([GG, "apply", "-f", project.spec_path, "--target", project.target] + list(extra),
+    return subprocess.Popen([GG, "apply", "--yes", "-f", project.spec_path, "--target", project.target] + list(extra),
                             cwd=str(project.root),
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

@@ -264,9 +264,9 @@ def test_messages_say_what_was_done_and_what_was_already_gone(project, aws_env, 
     assert project.gg("apply")[0] == 0
     lam = aws_env.boto3_client("lambda")
 
-    def someone_else_deletes_the_lambda_while_we_confirm(prompt):
+    def someone_else_deletes_the_lambda_while_we_confirm(prompt=""):
         lam.delete_function(FunctionName=project.prefix + "-fn")
-        return "y"
+        return "yes"
     monkeypatch.setattr("builtins.input", someone_else_deletes_the_lambda_while_we_confirm)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     plan, _ = destroy_steps(project)

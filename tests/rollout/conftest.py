@@ -83,7 +83,7 @@ class Fleet:
         return code, out.out, out.err
 
     def apply(self):
-        code, out, err = self.cli("apply")
+        code, out, err = self.cli("apply", "--yes")
         assert code == 0, out + err
 
     def rollout(self, *args):

@@ -23,7 +23,7 @@ def test_sandbox_entry_points_do_not_import_moto():
     offenders = [name for name in MOTO_FREE if IMPORT_MOTO.search((ROOT / "sandbox" / name).read_text())]
     assert offenders == []
     code = ("import sys, gg_manager.cli, gg_manager.sandbox.process, gg_manager.sandbox.cli;"
-            "gg_manager.cli.build_parser();"
+            "gg_manager.cli.build_cli();"
             "print(sorted(m for m in sys.modules if m == 'moto' or m.startswith('moto.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -140,5 +140,5 @@ def main():
 if __name__ == "__main__":
     # the shims' folder is sys.path[0] (this file's folder); the code folder goes before it in main()
     logging.basicConfig(level=os.environ.get("GG_LOG_LEVEL", "INFO").upper(), stream=sys.stderr,
-                        format="[%(asctime)s][%(levelname)s] %(name)s: %(message)s")
+                        format="[%(levelname)s] %(name)s: %(message)s")
     sys.exit(main())

@@ -6,17 +6,18 @@ Timestamps are ISO-8601 UTC with milliseconds. A lifecycle script's stdout and s
 pumped in line by line. A Lambda process writes to a named pipe instead of the file
 (LambdaProcess appends to a path), and a relay thread stamps its lines into the log.
 """
-import datetime
 import os
 import select
 import threading
+
+from gg_manager import logstamp
 
 MAX_LINE = 64 * 1024
 
 
 def utc_stamp(now=None):
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
+    """gg's one log timestamp (gg_manager.logstamp); `now` a datetime, for tests."""
+    return logstamp.timestamp(now.timestamp() if now is not None else None)
 
 
 class ComponentLog:
@@ -30,7 +31,7 @@ class ComponentLog:
         lines = str(message).splitlines() or [""]
         with self._lock, open(self.path, "a", encoding="utf-8", errors="replace") as fh:
             for line in lines:
-                fh.write("%s [%s] (%s) %s: %s\n" % (utc_stamp(), level, source, self.name, line))
+                fh.write("%s [%s] (%s) %s: %s\n" % (utc_stamp(), level, source, self.name, logstamp.clean(line)))
 
     def pump(self, stream, source):
         """Copy a binary stream's lines into the log until EOF, in a daemon thread; returns the thread."""

@@ -63,7 +63,7 @@ class LambdaComponent(Component):
         env = self.host.lambda_env(self.spec, launch)
         self.relay = PipeRelay(self.host.layout.runtime("logs", self.name + ".pipe"), self.clog)
         return LambdaProcess(launch.arn, launch.handler, launch.code_dir, env, self.relay.path, launch.pinned,
-                             on_exit=self._on_exit, python=self.host.python)
+                             on_exit=self._on_exit, python=self.host.python, stamp_lines=False)
 
     def _supervise(self, launch):
         m = self.machine

@@ -1,13 +1,12 @@
 """Connector rules: parameters per connector family (schemas/connectors/), and their links
 to the group's ML resources and the ML Feedback connector."""
-import glob
 import json
-import os
 import re
 from functools import lru_cache
 
+from gg_manager import bundled
 from gg_manager.spec.rules.resources import ML_CONTAINERS, container_of
-from gg_manager.spec.schema import SCHEMA_DIR, report_schema_errors, did_you_mean
+from gg_manager.spec.schema import did_you_mean, load_schema, report_schema_errors
 
 ARN_RE = re.compile(r"::/connectors/([^/]+)/versions/([0-9]+)$")
 
@@ -16,9 +15,8 @@ ARN_RE = re.compile(r"::/connectors/([^/]+)/versions/([0-9]+)$")
 def connector_schemas():
     """Connector name -> (schema, that connector's facts) from schemas/connectors/*.json."""
     found = {}
-    for path in sorted(glob.glob(os.path.join(SCHEMA_DIR, "connectors", "*.schema.json"))):
-        with open(path) as f:
-            schema = json.load(f)
+    for path in bundled.connector_schema_names():
+        schema = load_schema(path)
         for name, facts in schema.get("x-connectors", {}).items():
             found[name] = (schema, facts)
     return found

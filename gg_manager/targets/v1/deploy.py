@@ -62,13 +62,14 @@ def wait_for(ctx, started, timeout=300, out=None, poll=2.0):
                           DeploymentId=result.deployment_id)
             result.status = status.get("DeploymentStatus", "")
             result.seconds = time.monotonic() - began
+            if result.status == "Failure":
+                result.error = _error_text(status) or "(no details)"
+                say(out, "group %s: Failure (%.0fs): %s" % (result.group, result.seconds, result.error))
+                return result
             if result.status != last:
                 say(out, "group %s: %s (%.0fs)" % (result.group, result.status, result.seconds))
                 last = result.status
             if result.status in FINAL:
-                if result.status == "Failure":
-                    result.error = _error_text(status)
-                    say(out, "group %s: deployment failed: %s" % (result.group, result.error or "(no details)"))
                 return result
             if result.seconds > timeout:
                 result.status, result.error = "Timeout", "still %s after %ds" % (last, timeout)
@@ -81,9 +82,19 @@ def wait_for(ctx, started, timeout=300, out=None, poll=2.0):
 
 
 def _error_text(status):
-    details = "; ".join("%s: %s" % (d.get("DetailedErrorCode", ""), d.get("DetailedErrorMessage", ""))
-                        for d in status.get("ErrorDetails") or [])
-    return " ".join(x for x in (status.get("ErrorMessage"), details) if x)
+    """ErrorMessage with its ErrorDetails, each text once: a core often repeats the message as the
+    detail (`cannot read s3://... [ArtifactDownloadFailure]`)."""
+    message = status.get("ErrorMessage") or ""
+    details = []
+    for d in status.get("ErrorDetails") or []:
+        code, text = d.get("DetailedErrorCode", ""), d.get("DetailedErrorMessage", "")
+        if text and text in message:
+            text = ""
+        details.append(": ".join(x for x in (code, text) if x))
+    details = [d for d in details if d]
+    if not message:
+        return "; ".join(details)
+    return message + (" [%s]" % "; ".join(details) if details else "")
 
 
 def say(out, text):

@@ -3,5 +3,5 @@ import logging
 import sys
 
 local_cloudwatch_handler = logging.StreamHandler(sys.stderr)
-local_cloudwatch_handler.setFormatter(logging.Formatter("[%(asctime)s][%(levelname)s] %(name)s: %(message)s"))
+local_cloudwatch_handler.setFormatter(logging.Formatter("[%(levelname)s] %(name)s: %(message)s"))
 local_cloudwatch_handler.setLevel(logging.WARNING)
