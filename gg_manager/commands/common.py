@@ -43,4 +43,4 @@ def load_valid_spec(args):
 
 
 def context(args):
-    return connect(args.profile, args.region, args.endpoint_url)
+    return connect(args.profile, args.region, args.endpoint_url, getattr(args, "permissions_boundary", None))

@@ -13,6 +13,11 @@ def _job(sandbox, name):
     return sm.describe_training_job(TrainingJobName=name)
 
 
+def _line_of(project, text):
+    lines = (project.root / "greengrass.yaml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
 def _use_job(project, arn):
     project.edit("    Source: ./model", "    Source: %s" % arn)
 
@@ -22,8 +27,9 @@ def test_missing_training_job_fails_the_plan(project, aws_env):
     _use_job(project, arn)
     code, out = project.gg("plan")
     assert code == 1
-    assert out.strip() == "error: SageMaker training job %s-nope does not exist (model source %s)" % (
-        project.prefix, arn)
+    line = _line_of(project, arn)
+    assert out.strip() == "error: %s:%d:13 Models[0].Source: SageMaker training job %s-nope does not exist " \
+        "(model source %s)" % (project.spec_path, line, project.prefix, arn)
 
 
 def test_completed_training_job_is_the_model_and_the_role_allows_exactly_it(project, aws_env):
