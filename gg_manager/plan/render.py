@@ -95,7 +95,7 @@ def render_text(plan, sensitive=frozenset()) -> str:
         out.append("")
     for c in plan.bookkeeping:
         out.append("gg's own record: %s %s (%s)" % (c.kind, c.name, "; ".join(c.fields)))
-        out.extend("      %s" % step_line(s) for s in c.steps)
+        out.extend(INDENT * 4 + step_line(s) for s in c.steps)
     out.extend(_notes(plan))
     if not plan.empty:
         out.append(summary(plan))
