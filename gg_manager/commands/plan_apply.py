@@ -37,6 +37,7 @@ def register(sub):
             p.add_argument("plan_file", nargs="?", metavar="PLAN",
                            help="a plan saved by `gg plan --out`; refused if AWS or the spec changed since")
         add_lock_options(p)
+        p.add_argument("--yes", action="store_true", help="apply without asking for confirmation (CI)")
         p.add_argument("--deploy", action="store_true",
                        help="deploy every group whose latest version is not running (changed, never deployed, "
                             "or whose last deployment failed) and wait")
