@@ -28,14 +28,33 @@ def _use_source(project, source):
     project.edit("    Source: ./model", "    Source: %s" % source)
 
 
-def test_missing_s3_object_fails_the_plan_at_its_line(project, aws_env):
-    uri = "s3://%s-models/boxes/model.tar.gz" % project.prefix
+def _bucket_with(aws_env, project, key, source_key):
+    """A bucket of the project's holding `key`; the spec's model source is `source_key` in it."""
+    bucket = project.prefix + "-models"
+    s3 = aws_env.boto3_client("s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=b"model")
+    _use_source(project, "s3://%s/%s" % (bucket, source_key))
+    return bucket
+
+
+MISSING = {
+    "s3": ("s3://{p}-models/boxes/model.tar.gz",
+           "model source {uri} does not exist (upload it first, or name a local folder gg uploads)"),
+    "sagemaker": ("arn:aws:sagemaker:us-east-1:123456789012:training-job/{p}-nope",
+                  "SageMaker training job {p}-nope does not exist (model source {uri})"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MISSING))
+def test_a_missing_source_fails_the_plan_at_its_line(project, aws_env, kind):
+    uri, message = MISSING[kind]
+    uri = uri.format(p=project.prefix)
     _use_source(project, uri)
     code, out = project.gg("plan")
     assert code == 1
-    line = _line_of(project.spec_path, uri)
-    assert out.strip() == ("error: %s:%d:13 Models[0].Source: model source %s does not exist "
-                           "(upload it first, or name a local folder gg uploads)" % (project.spec_path, line, uri))
+    assert out.strip() == "error: %s:%d:13 Models[0].Source: %s" % (
+        project.spec_path, project.line_of(uri), message.format(p=project.prefix, uri=uri))
 
 
 def test_apply_with_a_missing_source_makes_nothing(project, aws_env):
@@ -49,21 +68,13 @@ def test_apply_with_a_missing_source_makes_nothing(project, aws_env):
 
 
 def test_s3_object_in_a_bucket_that_exists_but_without_the_key(project, aws_env):
-    s3 = aws_env.boto3_client("s3")
-    bucket = project.prefix + "-models"
-    s3.create_bucket(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key="boxes/other.tar.gz", Body=b"x")
-    _use_source(project, "s3://%s/boxes/model.tar.gz" % bucket)
+    bucket = _bucket_with(aws_env, project, "boxes/other.tar.gz", "boxes/model.tar.gz")
     code, out = project.gg("plan")
     assert code == 1 and "Models[0].Source: model source s3://%s/boxes/model.tar.gz does not exist" % bucket in out
 
 
 def test_s3_object_that_exists_is_planned_and_the_role_reads_exactly_it(project, aws_env):
-    s3 = aws_env.boto3_client("s3")
-    bucket = project.prefix + "-models"
-    s3.create_bucket(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key="boxes/model.tar.gz", Body=b"model")
-    _use_source(project, "s3://%s/boxes/model.tar.gz" % bucket)
+    bucket = _bucket_with(aws_env, project, "boxes/model.tar.gz", "boxes/model.tar.gz")
     code, plan = project.plan_json()
     assert code == 2
     role = next(c for c in plan["changes"] if c["kind"] == "iam role" and c["group"])
@@ -81,9 +92,9 @@ def test_every_missing_source_is_told_at_once_each_at_its_line(project, aws_env)
     assert code == 1, out
     lines = out.strip().splitlines()
     assert lines[0].endswith("%d:13 Models[0].Source: model source %s does not exist "
-                             "(upload it first, or name a local folder gg uploads)" % (_line_of(project.spec_path, first), first))
+                             "(upload it first, or name a local folder gg uploads)" % (project.line_of(first), first))
     assert lines[1].endswith("%d:13 Models[1].Source: model source %s does not exist "
-                             "(upload it first, or name a local folder gg uploads)" % (_line_of(project.spec_path, second), second))
+                             "(upload it first, or name a local folder gg uploads)" % (project.line_of(second), second))
 
 
 def test_the_example_app_as_written_fails_the_plan_not_the_deployment(tmp_path, aws_env, capsys):
