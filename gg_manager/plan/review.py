@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from gg_manager.plan.model import SYMBOL, Ref, Text
+from gg_manager.provision.policies import canonical_policy
 
 INLINE_WIDTH = 100            # a flat mapping or entry fits on one line up to this
 DIFF_CONTEXT = 2              # unchanged policy lines shown around a change
@@ -38,17 +39,17 @@ class Line:
 
 # --- values as a person reads them -----------------------------------------------------------
 
-def readable(value):
-    """Refs as <step output>, Texts joined, hashes short; containers kept."""
+def readable(value, shorten=True):
+    """Refs as <step output>, Texts joined, hashes short (with `shorten`); containers kept."""
     if isinstance(value, Ref):
         return "<%s %s>" % (value.step_id, value.output)
     if isinstance(value, Text):
         return "".join(p if isinstance(p, str) else readable(p) for p in value.parts)
     if isinstance(value, dict):
-        return {k: readable(v) for k, v in value.items()}
+        return {k: readable(v, shorten) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [readable(v) for v in value]
-    if isinstance(value, str):
+        return [readable(v, shorten) for v in value]
+    if isinstance(value, str) and shorten:
         return short_hash(value)
     return value
 
@@ -86,7 +87,6 @@ def canonical_lines(document):
     """A policy document as canonical pretty JSON lines: single values as lists, lists sorted, keys
     sorted; the document, its statements and each statement one key a line, smaller values on one
     line when they fit (so a diff shows the statement and key that changed)."""
-    from gg_manager.provision.policies import canonical_policy
     try:
         text = canonical_policy(document)
     except (TypeError, ValueError, AttributeError):
@@ -148,30 +148,40 @@ def _attribute(name, value, mark, depth):
         if _flat(value) and len(text) <= INLINE_WIDTH:
             return [Line(mark, depth, text)]
         return [Line(mark, depth, name + ":")] + attributes(value, mark, depth + 1)
-    if _entries(value):
-        lines = []
-        for entry in value:
-            rest = {k: v for k, v in entry.items() if k != "Id"}
-            lines += _attribute("%s[%s]" % (name, entry["Id"]), rest, mark, depth)
-        return lines
     if isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
-            return [Line(mark, depth, "%s: %s" % (name, ", ".join(scalar(v) for v in value)))]
-        lines = [Line(mark, depth, name + ":")]
-        for item in value:
-            if _flat(item):
-                lines.append(Line(mark, depth + 1, "- " + _inline(item, ": ")))
-            else:
-                lines += [Line(mark, depth + 1, "-")] + attributes(item, mark, depth + 2)
-        return lines
+        return _list_attribute(name, value, mark, depth)
     return [Line(mark, depth, "%s: %s" % (name, scalar(value)))]
+
+
+def _list_attribute(name, value, mark, depth):
+    """API entries (dicts with an Id) by their Id; scalars on one line; other items one by one."""
+    if _entries(value):
+        return [line for entry in value
+                for line in _attribute("%s[%s]" % (name, entry["Id"]),
+                                       {k: v for k, v in entry.items() if k != "Id"}, mark, depth)]
+    if all(not isinstance(v, (dict, list)) for v in value):
+        return [Line(mark, depth, "%s: %s" % (name, ", ".join(scalar(v) for v in value)))]
+    lines = [Line(mark, depth, name + ":")]
+    for item in value:
+        if _flat(item):
+            lines.append(Line(mark, depth + 1, "- " + _inline(item, ": ")))
+        else:
+            lines += [Line(mark, depth + 1, "-")] + attributes(item, mark, depth + 2)
+    return lines
 
 
 # --- update: differences --------------------------------------------------------------------
 
 def differences(before, after, drift=False):
-    """Lines for what differs between `before` (what AWS holds) and `after` (what the spec asks)."""
-    return _diff(_comparable(readable(before)), _comparable(readable(after)), "", 0, drift)
+    """Lines for what differs between `before` (what AWS holds) and `after` (what the spec asks).
+    Values are compared whole; hashes are shortened only where the shortened texts still differ."""
+    return _diff(_comparable(readable(before, False)), _comparable(readable(after, False)), "", 0, drift)
+
+
+def _distinct(old, new):
+    """The two texts with their hashes shortened, unless that would make them read the same."""
+    short_old, short_new = short_hash(old), short_hash(new)
+    return (old, new) if short_old == short_new and old != new else (short_old, short_new)
 
 
 def difference_texts(before, after, drift=False):
@@ -180,7 +190,8 @@ def difference_texts(before, after, drift=False):
 
 
 def _comparable(value):
-    """None values absent; lists of API entries (dicts with an Id) by Id, as AWS keeps them."""
+    """None values absent; lists of API entries (dicts with an Id) as mappings keyed "[Id]", as AWS
+    compares them and so that a difference is named by its entry's Id."""
     if isinstance(value, dict):
         return {k: _comparable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
@@ -204,17 +215,22 @@ def _diff(old, new, path, depth, drift):
     if isinstance(old, dict) and isinstance(new, dict):
         lines = []
         for key in list(new) + [k for k in old if k not in new]:
-            if old.get(key, None) != new.get(key, None) or (key in old) != (key in new):
+            if old.get(key) != new.get(key) or (key in old) != (key in new):
                 lines += _diff(old.get(key), new.get(key), _path(path, key, depth), depth + 1, drift)
         return lines
-    if old == new:
-        return []
-    path = path or "value"
-    if not drift and old is None:
-        return [Line("+", 0, "%s: %s" % (path, _text(new)))]
-    if not drift and new is None:
-        return [Line("-", 0, "%s: %s" % (path, _text(old)))]
-    return [Line("~", 0, _changed(path, old, new, drift))]
+    return _leaf_diff(old, new, path or "value", drift) if old != new else []
+
+
+def _leaf_diff(old, new, path, drift):
+    """One line: a value added (+) or removed (-), or changed (~); for drift, expected and found."""
+    old_text, new_text = _distinct(_text(old), _text(new))
+    if drift:
+        return [Line("~", 0, "%s: expected %s, found %s" % (path, new_text, old_text))]
+    if old is None:
+        return [Line("+", 0, "%s: %s" % (path, new_text))]
+    if new is None:
+        return [Line("-", 0, "%s: %s" % (path, old_text))]
+    return [Line("~", 0, "%s: %s -> %s" % (path, old_text, new_text))]
 
 
 def _text(value):
@@ -226,12 +242,6 @@ def _text(value):
         return ", ".join(scalar(v) if not isinstance(v, (dict, list)) else json.dumps(v, sort_keys=True)
                          for v in value)
     return scalar(value)
-
-
-def _changed(path, old, new, drift):
-    if drift:
-        return "%s: expected %s, found %s" % (path, _text(new), _text(old))
-    return "%s: %s -> %s" % (path, _text(old), _text(new))
 
 
 def _policy_diff(old, new, path, drift):
@@ -249,10 +259,11 @@ def _policy_diff(old, new, path, drift):
             lines.append(Line(" ", 1, "…"))
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                lines += [Line(" ", 1, t) for t in before[i1:i2]]
+                lines += [Line(" ", 1, short_hash(t)) for t in before[i1:i2]]
                 continue
-            lines += [Line("-", 1, t) for t in before[i1:i2]]
-            lines += [Line("+", 1, t) for t in after[j1:j2]]
+            removed, added = _distinct("\n".join(before[i1:i2]), "\n".join(after[j1:j2]))
+            lines += [Line("-", 1, t) for t in removed.splitlines()]
+            lines += [Line("+", 1, t) for t in added.splitlines()]
     return lines
 
 

@@ -86,3 +86,19 @@ def test_text_and_markdown_carry_the_marks():
            "        1.1 iam:PutRolePermissionsBoundary" in text
     assert "```diff\n~ iam role               r\n+     permissions boundary: arn:aws:iam::1:policy/b\n" \
            "      1.1 iam:PutRolePermissionsBoundary" in markdown
+
+
+def test_digests_that_differ_only_after_twelve_digits_are_shown_whole():
+    """Shortening never hides a change: two digests with the same first 12 hex digits show in full."""
+    old, new = "ab" * 6 + "0" * 52, "ab" * 6 + "1" * 52
+    lines = texts(Change("update", "lambda", "f", before={"code_sha256": old}, after={"code_sha256": new}))
+    assert lines == [("~", 0, "code sha256: %s -> %s" % (old, new))]
+    policy = lambda digest: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                                     "Resource": "arn:aws:s3:::b/%s.tar.gz" % digest}]}
+    lines = texts(Change("update", "iam role", "r", before={"inline_policy": policy(old)},
+                         after={"inline_policy": policy(new)}))
+    assert [t.strip() for m, _, t in lines if m == "-"] == ['"arn:aws:s3:::b/%s.tar.gz"' % old]
+    assert [t.strip() for m, _, t in lines if m == "+"] == ['"arn:aws:s3:::b/%s.tar.gz"' % new]
+    other = "cd" * 32
+    lines = texts(Change("update", "lambda", "f", before={"code_sha256": old}, after={"code_sha256": other}))
+    assert lines == [("~", 0, "code sha256: %s… -> %s…" % (old[:12], other[:12]))]
