@@ -29,6 +29,7 @@ class AwsContext:
     endpoint_url: str
     account: str = ""
     partition: str = "aws"
+    permissions_boundary: str = ""   # the boundary of every IAM role gg makes ("" for none)
     _clients: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,8 +52,11 @@ class AwsContext:
         return "arn:%s:%s:%s:%s:%s" % (self.partition, service, region, account, resource)
 
 
-def connect(profile=None, region=None, endpoint_url=None) -> AwsContext:
-    """Resolve credentials, region and account, with a one-line error for what is missing."""
+def connect(profile=None, region=None, endpoint_url=None, permissions_boundary=None) -> AwsContext:
+    """Resolve credentials, region and account, with a one-line error for what is missing.
+    `permissions_boundary` (default: GG_PERMISSIONS_BOUNDARY): for every IAM role gg makes."""
+    from gg_manager.resources.iam import BOUNDARY_ENV, check_boundary
+    boundary = check_boundary(permissions_boundary or os.environ.get(BOUNDARY_ENV))
     try:
         session = boto3.session.Session(profile_name=profile)
         region = region or os.environ.get("AWS_REGION") or session.region_name
@@ -67,7 +71,7 @@ def connect(profile=None, region=None, endpoint_url=None) -> AwsContext:
         raise GGError("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
                       "(for the sandbox: eval \"$(gg sandbox env)\")")
     endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    ctx = AwsContext(session, region, endpoint_url)
+    ctx = AwsContext(session, region, endpoint_url, permissions_boundary=boundary)
     try:
         ident = ctx.client("sts").get_caller_identity()
     except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError):

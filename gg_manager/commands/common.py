@@ -34,6 +34,9 @@ AWS_OPTIONS = options(
     click.option("--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else the profile's)"),
     click.option("--endpoint-url", help="send every AWS call to this endpoint (default: AWS_ENDPOINT_URL; "
                                         "e.g. the sandbox's)"),
+    click.option("--permissions-boundary", metavar="ARN",
+                 help="attach this IAM policy as the permissions boundary of every role gg makes (default: "
+                      "GG_PERMISSIONS_BOUNDARY; never read from the spec)"),
 )
 
 GROUP_OPTION = click.option("--group", multiple=True, metavar="NAME", help="only this group of the spec (repeatable)")
@@ -71,7 +74,7 @@ def load_valid_spec(args):
 
 
 def context(args):
-    return connect(args.profile, args.region, args.endpoint_url)
+    return connect(args.profile, args.region, args.endpoint_url, getattr(args, "permissions_boundary", None))
 
 
 def confirm(question, out, assume_yes, flag="--yes"):

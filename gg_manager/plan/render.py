@@ -1,15 +1,26 @@
-"""A plan as text (terminal), markdown (a PR comment) or JSON: all three read the same steps.
+"""A plan as text (terminal), markdown (a PR comment) or JSON: all three read the same changes and steps.
 
-Every string that reaches the reader goes through `redact` first, so values marked
-sensitive in the spec print as "(sensitive)" in every form (saved plans included).
+Text and markdown show, per change, what a reviewer needs (plan/review.py: attributes of what is
+created, what differs in what is updated, policy documents in full or as a diff, drift as
+expected/found) and the AWS calls that carry it out. Every line of a change starts with a mark,
+after its indentation: `+ ~ - !` (create, update, delete, deploy; `+`/`-` also for lines a policy
+gains or loses), so a terminal can colour a line by its first character; step lines start with
+their id. Markdown puts the same lines in ```diff blocks with the mark in the first column (GitHub
+colours them). JSON keeps the structured `before`/`after` values.
+
+Every string that reaches the reader goes through `redact` first, so values marked sensitive in
+the spec print as "(sensitive)" in every form (saved plans included).
 """
 import json
+import re
 
-from gg_manager.plan.model import SYMBOL, Ref, Text
+from gg_manager.plan.model import SYMBOL
+from gg_manager.plan.review import change_lines, readable, short_hash
 from gg_manager.plan.sensitive import redact_value
 
 DRIFT_NOTE = "(drift: changed outside gg; apply puts it back)"
 STEP_PARAM_WIDTH = 48
+INDENT = "  "
 
 
 def _sections(plan):
@@ -36,22 +47,9 @@ def summary(plan) -> str:
     return text
 
 
-def readable(value):
-    """A parameter as a person reads it: Refs as <step output>, Texts joined."""
-    if isinstance(value, Ref):
-        return "<%s %s>" % (value.step_id, value.output)
-    if isinstance(value, Text):
-        return "".join(p if isinstance(p, str) else readable(p) for p in value.parts)
-    if isinstance(value, dict):
-        return {k: readable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [readable(v) for v in value]
-    return value
-
-
 def _short(value, width=STEP_PARAM_WIDTH):
     value = readable(value)
-    text = json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
@@ -67,21 +65,37 @@ def _empty_text(plan):
         plan.spec_file, len(plan.groups), "" if len(plan.groups) == 1 else "s")
 
 
+def title(change) -> str:
+    line = "%s %-22s %s" % (SYMBOL[change.action], change.kind, short_hash(change.name))
+    return line + ("   " + DRIFT_NOTE if change.cause == "drift" else "")
+
+
+def change_block(change):
+    """[(mark, indentation, text)] of one change: its title, what a reviewer reads, its steps."""
+    rows = [(SYMBOL[change.action], "", title(change)[2:])]
+    for line in change_lines(change):
+        rows.append((line.mark, INDENT * (2 + line.depth), line.text))
+    rows += [("", INDENT * 2, step_line(s)) for s in change.steps]
+    return rows
+
+
+def _text_row(mark, indent, text, base=INDENT):
+    """Text: indentation, then the mark (the colour hook), then the text."""
+    return base + indent + (mark.strip() or " ") + " " + text
+
+
 def render_text(plan, sensitive=frozenset()) -> str:
     out = []
     if plan.empty:
         out.append(_empty_text(plan))
     for group, changes in _sections(plan):
         out.append("shared by the spec's groups:" if not group else "group %s:" % group)
-        for c in changes:
-            line = "  %s %-22s %s" % (SYMBOL[c.action], c.kind, c.name)
-            out.append(line + ("   " + DRIFT_NOTE if c.cause == "drift" else ""))
-            out.extend("        %s" % f for f in c.fields)
-            out.extend("      %s" % step_line(s) for s in c.steps)
+        for change in changes:
+            out += [_text_row(*row) for row in change_block(change)]
         out.append("")
     for c in plan.bookkeeping:
         out.append("gg's own record: %s %s (%s)" % (c.kind, c.name, "; ".join(c.fields)))
-        out.extend("      %s" % step_line(s) for s in c.steps)
+        out.extend(INDENT * 4 + step_line(s) for s in c.steps)
     out.extend(_notes(plan))
     if not plan.empty:
         out.append(summary(plan))
@@ -97,24 +111,46 @@ def _notes(plan):
     return lines + [""]
 
 
+# --- markdown --------------------------------------------------------------------------------
+
+def fence(lines, info=""):
+    """A fenced code block that no backtick run inside it can close (a spec value may hold ```)."""
+    longest = max([len(run) for line in lines for run in re.findall(r"`+", line)] + [2])
+    marker = "`" * (longest + 1)
+    return [marker + info] + list(lines) + [marker]
+
+
+def code(text):
+    """Inline code that survives backticks in `text`."""
+    longest = max([len(run) for run in re.findall(r"`+", text)] + [0])
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return "%s%s%s%s%s" % (ticks, pad, text, pad, ticks)
+
+
+def _markdown_row(mark, indent, text):
+    """Markdown (```diff): the mark in the first column, so GitHub colours the line."""
+    return (mark or " ") + " " + indent + text
+
+
 def render_markdown(plan, sensitive=frozenset()) -> str:
-    out = ["### gg %s for `%s` (%s, account %s)" % (
-        "destroy plan" if plan.mode == "destroy" else "plan", plan.spec_file, plan.region, plan.account), ""]
+    out = ["### gg %s for %s (%s, account %s)" % (
+        "destroy plan" if plan.mode == "destroy" else "plan", code(plan.spec_file), plan.region, plan.account), ""]
     if plan.empty:
         out.append("No changes." if plan.mode == "apply" else _empty_text(plan))
     else:
         out.append("**%s**" % summary(plan))
     for group, changes in _sections(plan):
-        out += ["", "#### %s" % ("shared" if not group else "group `%s`" % group), "",
-                "| | kind | name | details |", "|---|---|---|---|"]
-        for c in changes:
-            details = [f.replace("|", "\\|") for f in c.fields]
-            if c.cause == "drift":
-                details.insert(0, "**drift** (changed outside gg)")
-            details.append("steps: " + ", ".join("`%s`" % s.operation for s in c.steps))
-            out.append("| `%s` | %s | `%s` | %s |" % (SYMBOL[c.action], c.kind, c.name, "<br>".join(details)))
+        out += ["", "#### %s" % ("shared by the spec's groups" if not group else "group %s" % code(group)), ""]
+        out += fence([_markdown_row(*row) for change in changes for row in change_block(change)], "diff")
+    if plan.bookkeeping:
+        out += ["", "#### gg's own record", ""]
+        lines = []
+        for c in plan.bookkeeping:
+            lines += ["%s %s (%s)" % (c.kind, c.name, "; ".join(c.fields))] + ["    " + step_line(s) for s in c.steps]
+        out += fence(lines)
     if plan.notes:
-        out += ["", "#### kept", ""] + ["- %s `%s`: %s" % (n.kind, n.name, n.reason) for n in plan.notes]
+        out += ["", "#### kept", ""] + ["- %s %s: %s" % (n.kind, code(n.name), n.reason) for n in plan.notes]
     return redact_value("\n".join(out) + "\n", sensitive)
 
 

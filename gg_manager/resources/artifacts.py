@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from gg_manager.aws.errors import NOT_FOUND, exists, gone, missing
+from botocore.exceptions import ClientError
+
+from gg_manager.aws.errors import NOT_FOUND, error_code, exists, gone, missing
 from gg_manager.errors import GGError
 from gg_manager.package.model_tarball import model_digest, model_source_bytes
 from gg_manager.plan.model import Change
@@ -68,7 +70,7 @@ def bucket_changes(name, actual: Optional[ActualBucket], account, region):
     """Create the bucket, or tag it as gg's when it is gg's by name and lost (or never got) the tag."""
     tagging = {"TagSet": names.tag_list(dict((actual.tags if actual else {}), **names.tags()))}
     if actual is None:
-        change = Change("create", "s3 bucket", name)
+        change = Change("create", "s3 bucket", name, after={"region": region, "tags": names.tag_map(tagging["TagSet"])})
         params = {"Bucket": name}
         if region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": region}
@@ -76,16 +78,15 @@ def bucket_changes(name, actual: Optional[ActualBucket], account, region):
         change.add("s3:PutBucketTagging", {"Bucket": name, "Tagging": tagging})
         return [change]
     if not actual.managed and name == names.default_artifact_bucket(account, region):
-        change = Change("update", "s3 bucket", name, fields=["tags: mark it gg's (%s=%s)" % (
-            names.MANAGED_BY, names.MANAGED_VALUE)], before={"tags": actual.tags})
+        change = Change("update", "s3 bucket", name, before={"tags": actual.tags},
+                        after={"tags": names.tag_map(tagging["TagSet"])})
         change.add("s3:PutBucketTagging", {"Bucket": name, "Tagging": tagging})
         return [change]
     return []
 
 
 def upload_change(model: DesiredModel) -> Change:
-    change = Change("create", "model object", model.uri,
-                    fields=["from %s (sha256 %s)" % (model.path, model.digest[:12])])
+    change = Change("create", "model object", model.uri, after={"source": model.path, "sha256": model.digest})
     packed = change.add("local:PackModel", {"path": model.path, "digest": model.digest}, outputs={"body": "body"})
     change.add("s3:PutObject", {"Bucket": model.bucket, "Key": model.key, "Body": packed.ref("body"),
                                 "Metadata": {"sha256": model.digest}, "Tagging": MANAGED_OBJECT_TAGGING})
@@ -113,17 +114,68 @@ def pack_model(path, digest):
     return {"body": data}
 
 
-def check_training_jobs(ctx, job_arns):
-    """A SageMaker model source must exist and be Completed before anything is planned on it."""
-    for job_arn in sorted(set(job_arns)):
-        name = job_arn.rsplit("/", 1)[-1]
-        job = missing(read, ctx, "sagemaker:DescribeTrainingJob", TrainingJobName=name,
-                      not_found=SAGEMAKER_NOT_FOUND)
-        if job is None:
-            raise GGError("SageMaker training job %s does not exist (model source %s)" % (name, job_arn))
-        if job.get("TrainingJobStatus") != "Completed":
-            raise GGError("SageMaker training job %s is %s, not Completed; its model cannot be deployed yet"
-                          % (name, job.get("TrainingJobStatus")))
+@dataclass(frozen=True)
+class ModelSource:
+    """A model the spec takes from AWS as it is there: an s3:// object or a SageMaker training job."""
+    uri: str                 # s3://bucket/key, or arn:aws:sagemaker:...:training-job/NAME
+    location: str = ""       # where the spec names it: "greengrass.yaml:29:13 Models[0].Source"
+
+    @property
+    def is_training_job(self):
+        return not self.uri.startswith("s3://")
+
+
+def model_sources(models):
+    """The sources of spec Models that must exist in AWS before anything is planned on them."""
+    from gg_manager.spec import model as m
+    out = []
+    for model in models:
+        if isinstance(model.source, m.S3Model):
+            out.append(ModelSource(model.source.uri, model.location))
+        elif isinstance(model.source, m.SageMakerModel):
+            out.append(ModelSource(model.source.job_arn, model.location))
+    return out
+
+
+def check_model_sources(ctx, sources):
+    """Every s3:// object (HeadObject) and SageMaker training job (exists, Completed) the spec
+    names as a model source must be there; one located line per problem, all at once."""
+    found = {}                                   # uri -> its problem or None: one read per source
+    problems = []
+    for source in sorted(set(sources), key=lambda s: (s.location, s.uri)):
+        if source.uri not in found:
+            check = _job_problem if source.is_training_job else _object_problem
+            found[source.uri] = check(ctx, source.uri)
+        if found[source.uri]:
+            problems.append("%s: %s" % (source.location, found[source.uri]) if source.location
+                            else found[source.uri])
+    if problems:
+        raise GGError("\n".join(problems))
+
+
+def _object_problem(ctx, uri):
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    try:
+        found = missing(read, ctx, "s3:HeadObject", Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if error_code(exc) in ("403", "AccessDenied", "Forbidden"):
+            return ("cannot read model source %s: access denied (gg needs s3:GetObject on it; S3 also answers "
+                    "so for a missing object when s3:ListBucket is not allowed)" % uri)
+        raise
+    if found is None:
+        return "model source %s does not exist (upload it first, or name a local folder gg uploads)" % uri
+    return None
+
+
+def _job_problem(ctx, job_arn):
+    name = job_arn.rsplit("/", 1)[-1]
+    job = missing(read, ctx, "sagemaker:DescribeTrainingJob", TrainingJobName=name, not_found=SAGEMAKER_NOT_FOUND)
+    if job is None:
+        return "SageMaker training job %s does not exist (model source %s)" % (name, job_arn)
+    if job.get("TrainingJobStatus") != "Completed":
+        return ("SageMaker training job %s is %s, not Completed; its model cannot be deployed yet"
+                % (name, job.get("TrainingJobStatus")))
+    return None
 
 
 # --- gg's apply record: what gg applied, so the next plan can prove much without reading it ----

@@ -1,4 +1,5 @@
-"""Comparing API-shaped values: order-insensitive where AWS is, and describing what changed."""
+"""Comparing API-shaped values: order-insensitive where AWS is (what differs, as a reviewer reads it:
+gg_manager/plan/review.py)."""
 import hashlib
 import json
 
@@ -26,41 +27,6 @@ def same_policy(a, b) -> bool:
     if a is None or b is None:
         return a is b
     return canonical_policy(a) == canonical_policy(b)
-
-
-def _short(value, limit=70):
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def describe(old, new, path=""):
-    """Human lines for what differs between two API-shaped values."""
-    old, new = normalize(old), normalize(new)
-    if isinstance(old, dict) and isinstance(new, dict):
-        return _describe_keyed(old, new, path, "%s.%s" if path else "%s%s")
-    if _entries(old) and _entries(new):
-        return _describe_keyed({i["Id"]: i for i in old}, {i["Id"]: i for i in new}, path, "%s[%s]",
-                               added="%s: added", removed="%s: removed")
-    if old != new:
-        return ["%s: %s -> %s" % (path or "value", _short(old), _short(new))]
-    return []
-
-
-def _describe_keyed(old, new, path, form, added=None, removed=None):
-    lines = []
-    for key in sorted(set(old) | set(new), key=str):
-        sub = form % (path, key)
-        if key not in old:
-            lines.append(added % sub if added else "%s: (none) -> %s" % (sub, _short(new[key])))
-        elif key not in new:
-            lines.append(removed % sub if removed else "%s: %s -> (none)" % (sub, _short(old[key])))
-        elif old[key] != new[key]:
-            lines.extend(describe(old[key], new[key], sub))
-    return lines
-
-
-def _entries(value):
-    return isinstance(value, list) and all(isinstance(i, dict) and "Id" in i for i in value)
 
 
 def substitute(value, mapping):

@@ -177,24 +177,24 @@ def discover_core_device(ctx, device: DesiredCoreDevice, wanted_policy, index) -
 def thing_change(device: DesiredCoreDevice, actual: ActualCoreDevice, group=""):
     if actual.thing_exists:
         return []
-    change = Change("create", "iot thing", device.thing, group=group)
-    change.add("iot:CreateThing", {"thingName": device.thing, "attributePayload": {"attributes": {
-        names.THING_MANAGED_ATTRIBUTE: names.MANAGED_VALUE, names.THING_GROUP_ATTRIBUTE: device.group}}},
-        done_if=exists("iot"))
+    attributes = {names.THING_MANAGED_ATTRIBUTE: names.MANAGED_VALUE, names.THING_GROUP_ATTRIBUTE: device.group}
+    change = Change("create", "iot thing", device.thing, group=group, after={"attributes": attributes})
+    change.add("iot:CreateThing", {"thingName": device.thing, "attributePayload": {"attributes": attributes}},
+               done_if=exists("iot"))
     return [change]
 
 
 def policy_change(device: DesiredCoreDevice, actual: ActualCoreDevice, document, group=""):
     """`document`: the policy with the target's values (or Refs) in place."""
     if actual.policy is None:
-        change = Change("create", "iot policy", device.policy_name, group=group)
+        change = Change("create", "iot policy", device.policy_name, group=group, after={"document": document})
         change.add("iot:CreatePolicy", {"policyName": device.policy_name, "policyDocument": document},
                    done_if=exists("iot"))
         return [change]
     if not has_refs(document) and same_policy(actual.policy.document, document):
         return []
-    change = Change("update", "iot policy", device.policy_name, group=group, fields=["document"],
-                    before=actual.policy.document, after=document)
+    change = Change("update", "iot policy", device.policy_name, group=group,
+                    before={"document": actual.policy.document}, after={"document": document})
     versions = actual.policy.versions or []
     old = sorted((v for v in versions if not v.get("isDefaultVersion")), key=lambda v: int(v["versionId"]))
     if len(versions) >= MAX_POLICY_VERSIONS and old:

@@ -99,7 +99,7 @@ def removal_changes(found: CoreDeviceRemoval, group=""):
 
 
 def _policy_removal(found, deleted, group):
-    change = Change("delete", "iot policy", found.policy_name, group=group, before=found.policy.document)
+    change = Change("delete", "iot policy", found.policy_name, group=group, before={"document": found.policy.document})
     for version in found.policy.versions or []:
         if not version.get("isDefaultVersion"):
             change.add("iot:DeletePolicyVersion", {"policyName": found.policy_name,

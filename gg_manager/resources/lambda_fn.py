@@ -13,7 +13,7 @@ from gg_manager.plan.model import Change
 from gg_manager.plan.operations import read
 from gg_manager.provision import policies
 from gg_manager.resources import names
-from gg_manager.resources.compare import content_hash, describe
+from gg_manager.resources.compare import content_hash
 from gg_manager.resources.iam import DesiredRole
 
 GONE = gone("lambda")
@@ -71,7 +71,8 @@ def desired_function(ctx, fn, zip_cache, exclude_dirs=()) -> DesiredFunction:
         role = DesiredRole(names.function_role_name(fn.name),
                            policies.lambda_trust_policy(ctx.account, partition=ctx.partition),
                            policies.lambda_execution_policy(ctx.region, ctx.account, [fn.name],
-                                                            partition=ctx.partition))
+                                                            partition=ctx.partition),
+                           boundary=ctx.permissions_boundary)
         role_arn = role.arn(ctx)
     return DesiredFunction(fn.name, fn.alias, fn.runtime, fn.handler, role_arn, dict(fn.environment),
                            zip_cache[key], fn.package, list(fn.requirements), role=role,
@@ -116,8 +117,7 @@ def _publish(change, fn, actual):
 
 
 def create_function_change(fn: DesiredFunction) -> Change:
-    change = Change("create", "lambda", fn.name, after=fn.view(),
-                    fields=["%s, %s, code sha256 %s" % (fn.runtime, fn.handler, fn.code_sha256[:12])])
+    change = Change("create", "lambda", fn.name, after=fn.view())
     built = _zip_step(change, fn)
     change.add("lambda:CreateFunction", {
         "FunctionName": fn.name, "Runtime": fn.runtime, "Role": fn.role_arn, "Handler": fn.handler,
@@ -132,13 +132,13 @@ def update_function_change(fn: DesiredFunction, actual: ActualFunction) -> Optio
     """None when the alias already points at exactly this code and configuration."""
     want = fn.view()
     latest = {k: actual.latest.get(k) for k in VIEW_KEYS}
-    fields = describe(latest, want)
+    differs = any(latest[k] != want[k] for k in VIEW_KEYS)
     alias_current = actual.aliased is not None and all(actual.aliased.get(k) == want[k] for k in VIEW_KEYS)
-    if not fields and alias_current:
+    if not differs and alias_current:
         return None
     drifted = actual.applied is not None and actual.applied != content_hash(latest)
     change = Change("update", "lambda", fn.name, cause="drift" if drifted else "spec", before=latest, after=want,
-                    fields=fields or ["alias %s -> the current code and configuration" % fn.alias])
+                    fields=[] if differs else ["alias %s -> the current code and configuration" % fn.alias])
     if latest["code_sha256"] != want["code_sha256"]:
         built = _zip_step(change, fn)
         change.add("lambda:UpdateFunctionCode", {"FunctionName": fn.name, "ZipFile": built.ref("zip")},

@@ -91,7 +91,7 @@ def _parse_and_check(text, path, reporter, target=None):
     run_rules(views, reporter, spec_dir)
     if reporter.errors:
         return None
-    return Spec(path, tuple(build_group(v, spec_dir) for v in views))
+    return Spec(path, tuple(build_group(v, spec_dir, reporter.where) for v in views))
 
 
 def _views(data, reporter):

@@ -55,8 +55,8 @@ def _model_owner(body):
     return m.ModelOwner(owner["GroupOwner"], owner["GroupPermission"]) if owner else None
 
 
-def build_model(entry, spec_dir):
-    """A `Models:` entry: its Source says where the model comes from."""
+def build_model(entry, spec_dir, location=""):
+    """A `Models:` entry: its Source says where the model comes from (`location`: where it says so)."""
     source = entry["Source"]
     kind = model_source_kind(source)
     if kind == "sagemaker":
@@ -66,12 +66,13 @@ def build_model(entry, spec_dir):
     else:
         origin = m.LocalModel(os.path.normpath(os.path.join(spec_dir, source)))
     return m.Model(entry["Id"], entry.get("Name") or entry["Id"], entry["DestinationPath"], origin,
-                   _model_owner(entry))
+                   _model_owner(entry), location)
 
 
-def build_resource(item, spec_dir):
+def build_resource(item, spec_dir, locate=lambda path: ""):
+    """`locate(path)`: "FILE:LINE:COL path" of a spec path (where a model's source is written)."""
     if item.model is not None:
-        return build_model(item.model, spec_dir)
+        return build_model(item.model, spec_dir, locate(item.path + ("Source",)))
     data = item.data
     kind = container_of(data)
     body = data[kind]
@@ -81,10 +82,11 @@ def build_resource(item, spec_dir):
     if kind == "LocalDeviceResourceData":
         return m.DeviceFile(rid, name, body["SourcePath"], _group_owner(body))
     if kind == "S3MachineLearningModelResourceData":
-        return m.Model(rid, name, body["DestinationPath"], m.S3Model(body["S3Uri"]), _model_owner(body))
+        return m.Model(rid, name, body["DestinationPath"], m.S3Model(body["S3Uri"]), _model_owner(body),
+                       locate(item.path + (kind, "S3Uri")))
     if kind == "SageMakerMachineLearningModelResourceData":
         return m.Model(rid, name, body["DestinationPath"], m.SageMakerModel(body["SageMakerJobArn"]),
-                       _model_owner(body))
+                       _model_owner(body), locate(item.path + (kind, "SageMakerJobArn")))
     labels = body.get("AdditionalStagingLabelsToDownload")
     return m.Secret(rid, name, body["ARN"], tuple(labels) if labels is not None else None)
 
@@ -95,7 +97,7 @@ def build_subscription(data):
                           m.Endpoint.parse(data["Target"]))
 
 
-def build_group(view, spec_dir):
+def build_group(view, spec_dir, locate=lambda path: ""):
     core = view.items("Cores")[0].data
     settings = view.settings
     role = settings.get("role")
@@ -106,7 +108,7 @@ def build_group(view, spec_dir):
         devices=tuple(m.Device(d.data["name"], d.data.get("key_path", "./certs"),
                                bool(d.data.get("SyncShadow", False))) for d in view.items("Devices")),
         functions=tuple(build_function(i.data, spec_dir, view.target) for i in view.items("Lambdas")),
-        resources=tuple(build_resource(i, spec_dir) for i in view.items("Resources")),
+        resources=tuple(build_resource(i, spec_dir, locate) for i in view.items("Resources")),
         subscriptions=tuple(build_subscription(i.data) for i in view.items("Subscriptions")),
         loggers=tuple(m.Logger(i.data["Id"], i.data["Component"], i.data["Level"], i.data["Type"],
                                i.data.get("Space")) for i in view.items("Loggers")),

@@ -56,6 +56,11 @@ class Reporter:
                 return (1, 1)
             p = p[:-1]
 
+    def where(self, path: Path) -> str:
+        """`FILE:LINE:COL path.to.key` of a value, for a problem found after loading (e.g. in AWS)."""
+        line, col = self.locate(path)
+        return "%s:%d:%d %s" % (self.file, line, col, format_path(path))
+
     def error(self, path: Path, message: str, key: bool = False) -> None:
         self._add(path, message, "error", key)
 

@@ -6,7 +6,7 @@ that only AWS can turn into ARNs (Lambda aliases, things, connectors) stay symbo
 This module imports nothing from AWS and knows no API.
 """
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
 from gg_manager.spec.frozen import FrozenDict
@@ -121,6 +121,9 @@ class Model:
     destination_path: str
     source: ModelSource
     owner: Optional[ModelOwner] = None
+    # where the spec names the source: "greengrass.yaml:27:13 Models[0].Source" (for errors found
+    # later, e.g. a source that does not exist in AWS); not part of the model's value
+    location: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

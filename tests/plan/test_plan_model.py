@@ -68,7 +68,7 @@ def test_renderings_show_the_same_steps():
     text, markdown, data = render_text(plan), render_markdown(plan), json.loads(render_json(plan))
     for step in plan.steps():
         assert "%s %s" % (step.id, step.operation) in text
-        assert "`%s`" % step.operation in markdown
+        assert "%s %s" % (step.id, step.operation) in markdown
     assert [s["operation"] for c in data["changes"] for s in c["steps"]] == [s.operation for s in plan.steps()]
     policy = data["changes"][1]["steps"][0]["params"]["policyDocument"]["Resource"]
     assert policy == {"text": ["arn:aws:greengrass:us-east-1:1:/greengrass/groups/", {"ref": "1.1", "output": "id"},

@@ -106,6 +106,11 @@ class Project:
     def gg(self, *args):
         """(exit code, stdout + stderr) of `gg ARGS -f greengrass.yaml`, run in this folder; apply, create
         and update get --yes, as in CI (no terminal to ask)."""
+        code, out, err = self.run(*args)
+        return code, out + err
+
+    def run(self, *args):
+        """(exit code, stdout, stderr) of `gg ARGS -f greengrass.yaml`, run in this folder (--yes as above)."""
         self.capsys.readouterr()
         cwd = os.getcwd()
         os.chdir(self.root)
@@ -114,7 +119,12 @@ class Project:
         finally:
             os.chdir(cwd)
         out = self.capsys.readouterr()
-        return code, out.out + out.err
+        return code, out.out, out.err
+
+    def line_of(self, text):
+        """The line number of the spec's first line holding `text`."""
+        lines = (self.root / "greengrass.yaml").read_text().splitlines()
+        return next(i for i, line in enumerate(lines, 1) if text in line)
 
     def plan_json(self):
         code, text = self.gg("plan", "--format", "json", "--detailed-exitcode")

@@ -31,9 +31,11 @@ def test_console_edit_is_drift_and_apply_puts_it_back(project, aws_env):
     assert got == {("update", "logger definition", "drift"), ("create", "group version", "drift")}
     code, text = project.gg("plan")
     assert "(drift: changed outside gg; apply puts it back)" in text
-    assert "Level: DEBUG -> INFO" in text
+    assert "      ~ Loggers[sys].Level: expected INFO, found DEBUG\n" in text          # what drifted, how
+    assert "latest group version: expected " in text and "(the one gg made), found " in text
     code, status = project.gg("status")
-    assert "drift (changed outside gg; `gg apply` puts it back): update logger definition" in status
+    assert ("drift (changed outside gg; `gg apply` puts it back): update logger definition %s-g-loggers: "
+            "Loggers[sys].Level: expected INFO, found DEBUG" % project.prefix) in status
     assert project.gg("apply")[0] == 0
     latest = _definition(gg, "logger", project.prefix + "-g-loggers")["LatestVersion"]
     content = gg.get_logger_definition_version(LoggerDefinitionId=loggers_id,
@@ -64,7 +66,9 @@ def test_lambda_changed_outside_gg_is_drift(project, aws_env):
     assert code == 2
     change = [c for c in plan["changes"] if c["kind"] == "lambda"][0]
     assert change["cause"] == "drift"
-    assert any("environment" in f for f in change["fields"])
+    assert change["before"]["environment"] == {"DEBUG": "1"} and change["after"]["environment"] == {}
+    code, text = project.gg("plan")
+    assert "~ environment.DEBUG: expected (none), found 1\n" in text
     assert project.gg("apply")[0] == 0
     conf = lam.get_function_configuration(FunctionName=project.prefix + "-fn")
     assert (conf.get("Environment") or {}).get("Variables", {}) == {}

@@ -110,7 +110,7 @@ def test_plan_text_and_markdown(project, aws_env):
     code, out = project.gg("plan", "--format", "markdown")
     assert code == 0
     assert out.startswith("### gg plan for")
-    assert "| `+` | group | `%s-g` |" % project.prefix in out
+    assert "\n+ group                  %s-g\n" % project.prefix in out          # in a ```diff block
 
 
 def test_saved_plan_is_applied_exactly_and_refused_when_aws_changed(project, aws_env, tmp_path):

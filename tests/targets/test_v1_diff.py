@@ -2,6 +2,7 @@
 import pytest
 
 from gg_manager.plan.model import Ref, Text
+from gg_manager.plan.review import change_lines, difference_texts
 from gg_manager.resources.iot import ActualPolicy
 from gg_manager.targets.v1.diff import diff
 from gg_manager.targets.v1.discover import ActualDefinition
@@ -74,7 +75,7 @@ def test_update_of_each_definition_kind(tmp_path, kind):
     info = BY_KEY[kind]
     assert ops(update) == [info.create_version_op]
     assert update.steps[0].params[info.id_param] == "id-" + kind
-    assert update.cause == "spec" and update.fields
+    assert update.cause == "spec" and difference_texts(update.before, update.after)
     version = find(plan, "group version").steps[0].params
     assert version[info.version_arn_key] == Ref(update.steps[0], "version_arn")
     others = [k for k in EDITS if k != kind]
@@ -92,7 +93,8 @@ def test_drift_is_told_from_a_spec_change(tmp_path):
     plan = diff(desired, actual)
     assert {(c.action, c.kind, c.cause) for c in plan.changes} == {
         ("update", "logger definition", "drift"), ("create", "group version", "drift")}
-    assert "Loggers[sys].Level: DEBUG -> INFO" in find(plan, "logger definition").fields
+    logger_change = find(plan, "logger definition")
+    assert [line.text for line in change_lines(logger_change)] == ["Loggers[sys].Level: expected INFO, found DEBUG"]
 
 
 def test_deletes_what_the_spec_dropped_after_the_new_group_version(tmp_path):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.errors import GGError
 from gg_manager.plan.operations import call, paginate, read
+from gg_manager.plan.review import difference_texts
 
 FINAL = ("Success", "Failure")
 
@@ -102,6 +103,13 @@ def say(out, text):
         out.write(text + "\n")
         out.flush()
 
+def drift_line(change):
+    """`update logger definition g-loggers: Loggers[sys].Level: expected INFO, found DEBUG (...)`."""
+    found = difference_texts(change.before, change.after, drift=True) if change.action == "update" else []
+    what = "; ".join(change.fields + found)
+    return "%s %s %s%s" % (change.action, change.kind, change.name, ": " + what if what else "")
+
+
 def status_rows(desired, actual, plan):
     rows = []
     for group in desired.groups:
@@ -115,7 +123,7 @@ def status_rows(desired, actual, plan):
             "deployment_status": dep["status"] if dep else None,
             "deployment_error": dep["error"] if dep else None,
             "spec_changes_pending": len([c for c in pending if c.cause == "spec"]),
-            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in pending if c.cause == "drift"],
+            "drift": [drift_line(c) for c in pending if c.cause == "drift"],
             "deploy_needed": bool(found.group) and group.name in plan.deploy_needed,
         })
     return rows

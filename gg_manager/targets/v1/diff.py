@@ -10,7 +10,7 @@ from gg_manager.aws.errors import gone
 from gg_manager.plan import operations
 from gg_manager.plan.model import Change, Plan, has_refs
 from gg_manager.resources.artifacts import bucket_changes, upload_change
-from gg_manager.resources.compare import describe, same, substitute
+from gg_manager.resources.compare import same, substitute
 from gg_manager.resources.iam import role_changes
 from gg_manager.resources.iot import certificate_changes, policy_change, thing_change
 from gg_manager.resources.iot_removal import removal_changes
@@ -106,8 +106,7 @@ class GroupDiff:
         arn = self.a.group["Arn"]
         tags = {k: v for k, v in self.a.tags.items() if k not in LEGACY_TAGS}
         if tags != self.d.tags:
-            change = Change("update", "group", self.name, fields=describe({"tags": tags}, {"tags": self.d.tags}),
-                            before={"tags": tags}, after={"tags": self.d.tags})
+            change = Change("update", "group", self.name, before={"tags": tags}, after={"tags": self.d.tags})
             gone = sorted(set(tags) - set(self.d.tags))
             if gone:
                 change.add("greengrass:UntagResource", {"ResourceArn": arn, "TagKeys": gone})
@@ -162,8 +161,8 @@ class GroupDiff:
             self.add(change)
             return step
         drift = found.drifted and found.recorded_template == self.d.template_hash(kind.key)
-        change = Change("update", kind.label, label, fields=describe(found.content or {}, want),
-                        cause="drift" if drift else "spec", before=found.content, after=want)
+        change = Change("update", kind.label, label, cause="drift" if drift else "spec", before=found.content or {},
+                        after=want)
         step = change.add(kind.create_version_op, {kind.id_param: found.id, kind.entries: want[kind.entries]},
                           outputs={"version_arn": "Arn", "version": "Version"})
         self.add(change)
@@ -173,11 +172,11 @@ class GroupDiff:
         wanted, current = self.d.role_arn, self.a.associated_role_arn
         if wanted and current != wanted:
             change = Change("update" if current else "create", "group role association", wanted,
-                            before=current, after=wanted)
+                            before={"role": current} if current else None, after={"role": wanted})
             change.add("greengrass:AssociateRoleToGroup", {"GroupId": group_id, "RoleArn": wanted})
             self.add(change)
         elif not wanted and current:
-            change = Change("delete", "group role association", current, before=current)
+            change = Change("delete", "group role association", current, before={"role": current})
             change.add("greengrass:DisassociateRoleFromGroup", {"GroupId": group_id})
             self.add(change)
 
@@ -186,8 +185,8 @@ class GroupDiff:
         if not self.a.group or self.a.version_definitions is None:
             return True, [], "spec"
         if self.a.version_made_outside:
-            return True, ["the latest group version %s was created outside gg" % self.a.group["LatestVersion"]], \
-                "drift"
+            return True, ["latest group version: expected %s (the one gg made), found %s (created outside gg)"
+                          % (self.a.recorded_version, self.a.group["LatestVersion"])], "drift"
         if changed:
             return True, [], "spec"
         if self.a.version_definitions != versions:
@@ -204,7 +203,8 @@ class GroupDiff:
             return self.a.group["LatestVersion"]
         params = {"GroupId": group_id}
         params.update({BY_KEY[k].version_arn_key: v for k, v in sorted(versions.items())})
-        change = Change("create", "group version", self.name, fields=reasons, cause=cause, after=sorted(versions))
+        change = Change("create", "group version", self.name, fields=reasons, cause=cause,
+                        after={"definitions": sorted(versions)})
         step = change.add("greengrass:CreateGroupVersion", params, outputs={"version": "Version"})
         self.add(change)
         self.plan.deploy_needed.append(self.name)

@@ -18,7 +18,7 @@ from gg_manager.aws.errors import NOT_FOUND, error_code
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.plan.operations import paginate, read
 from gg_manager.resources import names
-from gg_manager.resources.artifacts import (ActualBucket, check_training_jobs, discover_bucket, object_exists,
+from gg_manager.resources.artifacts import (ActualBucket, check_model_sources, discover_bucket, object_exists,
                                             read_record)
 from gg_manager.resources.compare import substitute
 from gg_manager.resources.iam import ActualRole, discover_role
@@ -54,6 +54,7 @@ class ActualGroup:
     tags: Dict[str, str] = field(default_factory=dict)
     version_definitions: Optional[Dict[str, str]] = None   # kind -> version ARN in the latest group version
     version_made_outside: bool = False
+    recorded_version: Optional[str] = None   # the group version gg made last (from its apply record)
     definitions: Dict[str, ActualDefinition] = field(default_factory=dict)
     core: Optional[ActualCoreDevice] = None
     role: Optional[ActualRole] = None
@@ -130,7 +131,7 @@ class Contents:
 
 
 def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
-    check_training_jobs(ctx, [j for g in desired.groups for j in g.sagemaker_jobs])
+    check_model_sources(ctx, [s for g in desired.groups for s in g.model_sources])
     listing = Listing.read(ctx)
     record = read_record(ctx, desired.record_bucket, desired.record_key)
     shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy)
@@ -240,6 +241,7 @@ def _version_definitions(ctx, actual, facts):
             actual.version_definitions = known
             return
     actual.version_made_outside = facts is not None and facts.group_version != latest
+    actual.recorded_version = facts.group_version if facts else None
     answer = read(ctx, "greengrass:GetGroupVersion", GroupId=actual.group["Id"], GroupVersionId=latest)
     arns = answer.get("Definition") or {}
     actual.version_definitions = {BY_VERSION_ARN_KEY[k].key: v for k, v in arns.items()

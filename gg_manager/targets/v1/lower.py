@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 from gg_manager.errors import GGError
 from gg_manager.provision import policies
 from gg_manager.resources import names
-from gg_manager.resources.artifacts import DesiredModel, desired_model, record_key
+from gg_manager.resources.artifacts import DesiredModel, ModelSource, desired_model, model_sources, record_key
 from gg_manager.resources.iam import DesiredRole
 from gg_manager.resources.iot import DesiredCoreDevice
 from gg_manager.resources.lambda_fn import DesiredFunction, desired_function
@@ -40,6 +40,7 @@ class DesiredGroup:
     functions: List[str]                  # managed Lambda names the group uses
     models: List[str]                     # model object keys the group uses
     sagemaker_jobs: List[str]
+    model_sources: List[ModelSource] = field(default_factory=list)   # checked to exist before planning
 
     def template_hash(self, kind):
         """A digest of the definition as gg would send it, placeholders included."""
@@ -121,7 +122,8 @@ def _desired_group(ctx, spec_dir, group, model_uris, config_file):
         thing_arn=thing_arn, config_file=config_file[0], config_note=config_file[1], gg_host=gg_host(ctx),
         definitions=definitions, role=role, role_arn=role_arn,
         functions=[f.name for f in group.functions if f.managed],
-        models=sorted(u.split("/", 3)[3] for u in model_uris.values()), sagemaker_jobs=jobs)
+        models=sorted(u.split("/", 3)[3] for u in model_uris.values()), sagemaker_jobs=jobs,
+        model_sources=model_sources(group.models))
 
 
 def group_role(ctx, group, jobs, model_uris) -> Optional[DesiredRole]:
@@ -135,7 +137,8 @@ def group_role(ctx, group, jobs, model_uris) -> Optional[DesiredRole]:
     if not doc:
         return None
     return DesiredRole(names.group_role_name(group.name),
-                       policies.greengrass_trust_policy(ctx.account, ctx.region, ctx.partition), doc, group.name)
+                       policies.greengrass_trust_policy(ctx.account, ctx.region, ctx.partition), doc, group.name,
+                       ctx.permissions_boundary)
 
 
 # --- the definition versions -------------------------------------------------------------------

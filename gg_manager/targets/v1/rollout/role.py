@@ -6,7 +6,9 @@ aws:SourceArn). Its one inline policy allows what AWS needs to run a bulk deploy
   groups gg manages (a policy naming each group ARN would pass IAM's 10 KB inline-policy
   limit at about 90 groups);
 - s3:GetObject on the rollout input files only (s3://gg-artifacts-ACCOUNT-*/gg-rollout/*).
-The policy names no region, so one role serves every region the account rolls out in.
+The policy names no region, so one role serves every region the account rolls out in. With a
+permissions boundary (`--permissions-boundary`), the role is made with it, and gets it put back
+(first) when it differs.
 """
 import json
 
@@ -42,9 +44,12 @@ def policy(ctx):
 def ensure_role(ctx, out=None):
     """The role's ARN; creates the role, or puts its policy back, when they are not as above."""
     iam = ctx.client("iam")
+    boundary = ctx.permissions_boundary
     try:
         role = iam.get_role(RoleName=ROLE_NAME)["Role"]
         arn = role["Arn"]
+        if boundary and (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn") != boundary:
+            iam.put_role_permissions_boundary(RoleName=ROLE_NAME, PermissionsBoundary=boundary)
         current = role.get("AssumeRolePolicyDocument")
         if isinstance(current, str):
             current = json.loads(current)
@@ -53,9 +58,10 @@ def ensure_role(ctx, out=None):
     except Exception as exc:
         if error_code(exc) != "NoSuchEntity":
             raise
+        extra = {"PermissionsBoundary": boundary} if boundary else {}
         arn = iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust(ctx)),
                               Description="managed by gg: runs gg rollout's bulk deployments",
-                              Tags=[{"Key": names.MANAGED_BY, "Value": names.MANAGED_VALUE}])["Role"]["Arn"]
+                              Tags=[{"Key": names.MANAGED_BY, "Value": names.MANAGED_VALUE}], **extra)["Role"]["Arn"]
         if out:
             out.write("created IAM role %s for bulk deployments\n" % ROLE_NAME)
     wanted = policy(ctx)

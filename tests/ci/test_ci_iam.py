@@ -1,0 +1,354 @@
+"""examples/ci's IAM policies, evaluated (tests/ci/iam_eval.py) against what gg really calls.
+
+The example app goes through its life against the sandbox with every AWS call recorded: plan, apply
+(with the permissions boundary), a change of code, topic, logger, tag and environment, a trust policy
+changed outside gg, deploy, rollout, remove. Then:
+- the plan role (plan-iam-policy.json) allows every call of `gg plan`, and no write at all;
+- the apply role (plan-iam-policy.json + pipeline-iam-policy.json) allows every call of every step,
+  and nothing gg does not do;
+- it cannot escalate (issue 10: PutRolePolicy with any document + UpdateAssumeRolePolicy + PassRole
+  let the pipeline grant itself anything): no role without the boundary, no change to the boundary,
+  no role passed to another service, and whatever it writes into a gg role stays within the boundary.
+"""
+import io
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from gg_manager import workflow
+from gg_manager.aws.session import connect
+from gg_manager.cli import main
+from gg_manager.spec import load_spec
+from tests.ci import aws_calls
+from tests.ci.iam_eval import Request, allowed_actions, decision
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CI = os.path.join(ROOT, "examples", "ci")
+ACCOUNT, REGION = "123456789012", "us-east-1"
+BOUNDARY = "arn:aws:iam::%s:policy/gg-permissions-boundary" % ACCOUNT
+OTHER_BOUNDARY = "arn:aws:iam::%s:policy/something-wider" % ACCOUNT
+
+
+def policy(name):
+    with open(os.path.join(CI, name)) as f:
+        return json.load(f)
+
+
+PLAN, PIPELINE, LIMIT = policy("plan-iam-policy.json"), policy("pipeline-iam-policy.json"), \
+    policy("gg-permissions-boundary.json")
+APPLY_ROLE = [PLAN, PIPELINE]
+
+# Actions the apply role allows that the recorded life of the example app does not reach, each with
+# the situation that needs it (its operation is named in gg's code: test_rare_actions_are_gg_operations).
+RARE = {
+    "dynamodb:CreateTable": "the first lock in an account makes the table gg-locks",
+    "dynamodb:TagResource": ("dynamodb:CreateTable", "... tagged gg:managed-by"),
+    "dynamodb:DeleteTable": "gg remove --all once no gg group is left in the region",
+    "dynamodb:Scan": "gg unlock --list",
+    "s3:CreateBucket": "the first apply in an account and region makes gg-artifacts-ACCOUNT-REGION",
+    "s3:PutBucketTagging": "... and tags it gg's",
+    "s3:DeleteBucket": "gg remove --all once no gg group is left in the region",
+    "greengrass:StopBulkDeployment": "a rollout wave that fails or times out is stopped",
+    "greengrass:CreateConnectorDefinition": "a spec with Connectors",
+    "greengrass:CreateConnectorDefinitionVersion": "a change of a spec's Connectors",
+    "greengrass:DeleteConnectorDefinition": "removing a spec with Connectors",
+    "greengrass:GetConnectorDefinitionVersion": "reading a group's Connectors",
+    "greengrass:CreateDeviceDefinition": "a spec with Devices",
+    "greengrass:CreateDeviceDefinitionVersion": "a change of a spec's Devices",
+    "greengrass:DeleteDeviceDefinition": "removing a spec with Devices",
+    "greengrass:GetDeviceDefinitionVersion": "reading a group's Devices",
+    "greengrass:CreateCoreDefinitionVersion": "a change of the core (SyncShadow, its certificate)",
+    "greengrass:CreateFunctionDefinitionVersion": "a change of a Lambda's core settings",
+    "greengrass:CreateResourceDefinitionVersion": "a change of the resources (a model's new upload)",
+    "greengrass:GetCoreDefinitionVersion": "reading a definition the apply record cannot prove",
+    "greengrass:GetFunctionDefinitionVersion": "reading a definition the apply record cannot prove",
+    "greengrass:GetResourceDefinitionVersion": "reading a definition the apply record cannot prove",
+    "greengrass:GetLoggerDefinitionVersion": "reading a definition the apply record cannot prove",
+    "greengrass:GetSubscriptionDefinitionVersion": "reading a definition the apply record cannot prove",
+    "greengrass:GetGroupVersion": "a group version gg did not make (drift, or no apply record)",
+    "iam:DetachRolePolicy": "removing a gg role that someone attached a managed policy to",
+    "iot:DescribeEndpoint": "the IoT data endpoint written into config.json (real AWS; the sandbox's is its URL)",
+    "iot:DescribeCertificate": "finding the certificate of a core whose key is on this machine",
+    "iot:ListPrincipalThings": "finding the certificate a run that died had been issued",
+    "sagemaker:DescribeTrainingJob": "a SageMaker training job as a model source",
+}
+# The action another operation is authorized with: the operation gg's code names.
+IMPLIED_BY = {"dynamodb:TagResource": "dynamodb:CreateTable"}
+
+
+def _write_app(root):
+    shutil.copy(os.path.join(ROOT, "greengrass.yaml"), root / "greengrass.yaml")
+    shutil.copytree(os.path.join(ROOT, "lambdas"), root / "lambdas")
+    (root / "models" / "boxes").mkdir(parents=True)
+    (root / "models" / "boxes" / "model-shapes.json").write_text('[{"shape": [1, 3, 32, 32]}]')
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+class Life:
+    """The example app's whole life, every call recorded, by phase."""
+
+    def __init__(self, root, sandbox, calls):
+        self.root, self.sb, self.calls = root, sandbox, calls
+        self.group = "ci-" + uuid.uuid4().hex[:8]
+        self.vars = {"group": self.group, "model_source": "./models/boxes"}
+        self.phases, self.plans = {}, []
+
+    def spec(self):
+        return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars)).spec
+
+    def phase(self, name, run):
+        start = len(self.calls)
+        result = run()
+        self.phases.setdefault(name, []).extend(self.calls[start:])
+        return result
+
+    def live(self):
+        ctx = connect(permissions_boundary=BOUNDARY)
+        self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
+        self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
+        self._change()
+        self.sb.boto3_client("iam").update_assume_role_policy(      # a trust policy edited outside gg
+            RoleName="gg-fn-%s-inference" % self.group, PolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                        "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+        self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
+        self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
+        self.sb.set_auto_complete(0)
+        try:
+            self.phase("deploy", lambda: workflow.deploy(ctx, [self.group], timeout=60, out=io.StringIO()))
+            self._rollout()
+        finally:
+            self.sb.set_auto_complete(None)
+        self.plans.append(self.phase("remove", lambda: workflow.destroy(
+            ctx, self.spec(), purge_local=True, everything=True, out=io.StringIO())).plan)
+
+    def _change(self):
+        spec = self.root / "greengrass.yaml"
+        with open(self.root / "lambdas" / "camera" / "camera.py", "a") as f:
+            f.write("\n# a code change\n")
+        _edit(spec, "Subject: /request/classify/+", "Subject: /request/classify/#")      # the IoT policy
+        _edit(spec, "    stage: {{ stage | default(\"dev\") }}\n", "")                      # a tag goes
+        _edit(spec, "          FRAME_DIR: /frames     #", "          FRAME_DIR: /frames2    #")   # core settings
+        _edit(spec, "  - name: {{ group }}-camera\n", "  - name: {{ group }}-camera\n    environment: {LOG_LEVEL: info}\n")
+        spec.write_text(spec.read_text() + "  - {Component: Lambda, Id: cw, Level: WARN, Type: AWSCloudWatch}\n")
+        self.vars["camera_source"] = "/frames/other.avi"
+
+    def _rollout(self):
+        iam = self.sb.boto3_client("iam")          # the rollout role with another boundary: gg puts its own
+        try:
+            iam.put_role_permissions_boundary(RoleName="gg-bulk-deploy", PermissionsBoundary=OTHER_BOUNDARY)
+        except iam.exceptions.NoSuchEntityException:
+            pass
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            code = self.phase("rollout", lambda: main([
+                "rollout", "--var", "group=" + self.group, "--var", "model_source=./models/boxes",
+                "--var", "camera_source=/frames/other.avi", "--permissions-boundary", BOUNDARY,
+                "--waves", "1,100%", "--timeout", "60", "--poll-interval", "0.2"]))
+        finally:
+            os.chdir(cwd)
+        assert code == 0
+
+
+@pytest.fixture(scope="module")
+def life(sandbox, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in sandbox.env().items():
+            mp.setenv(key, value)
+        mp.delenv("AWS_PROFILE", raising=False)
+        mp.delenv("GG_PERMISSIONS_BOUNDARY", raising=False)
+        calls = aws_calls.recording(mp)
+        story = Life(tmp_path_factory.mktemp("ci-app"), sandbox, calls)
+        _write_app(story.root)
+        story.live()
+        yield story
+
+
+def requests_of(calls):
+    return aws_calls.requests_for(calls, ACCOUNT, REGION)
+
+
+def refused(policies, requests, boundary=None):
+    return sorted({"%s %s %s" % (r.action, r.resource, decision(policies, r, boundary))
+                   for r in requests if decision(policies, r, boundary) != "allowed"})
+
+
+# --- what gg does is allowed ------------------------------------------------------------------
+
+def test_the_plan_role_allows_every_call_of_gg_plan(life):
+    assert refused([PLAN], requests_of(life.phases["plan"])) == []
+
+
+def test_the_plan_role_allows_no_write():
+    reads = ("Get", "List", "Describe")
+    writes = [a for a in allowed_actions(PLAN) if not a.split(":")[1].startswith(reads)]
+    assert writes == []
+    assert all(s["Effect"] == "Allow" for s in PLAN["Statement"])
+
+
+def test_the_apply_role_allows_every_call_of_apply_deploy_rollout_and_remove(life):
+    for phase in ("apply", "deploy", "rollout", "remove"):
+        assert life.phases[phase], phase
+        assert refused(APPLY_ROLE, requests_of(life.phases[phase])) == [], phase
+
+
+def test_the_plans_gg_showed_are_what_was_evaluated(life):
+    """Every AWS operation the plans named is among the calls evaluated (the executor runs exactly the
+    steps), and the life reached what the brief names: role, IoT, Greengrass, Lambda and S3 writes."""
+    recorded = {c.operation for c in life.calls}
+    named = {s.operation for plan in life.plans for s in plan.steps() if not s.is_local}
+    assert named <= recorded, sorted(named - recorded)
+    for needed in ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole",
+                   "iam:PutRolePermissionsBoundary", "iot:CreatePolicyVersion", "iot:DeleteCertificate",
+                   "greengrass:CreateGroupVersion", "greengrass:StartBulkDeployment", "greengrass:UntagResource",
+                   "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "s3:PutObject"):
+        assert needed in recorded, needed
+
+
+def test_the_apply_role_allows_nothing_gg_does_not_do(life):
+    done = {r.action for r in requests_of(life.calls)}
+    extra = sorted(a for a in allowed_actions(PLAN) + allowed_actions(PIPELINE) if a not in done and a not in RARE)
+    assert extra == []
+    assert not any("*" in a for a in allowed_actions(PLAN) + allowed_actions(PIPELINE))
+
+
+def test_rare_actions_are_gg_operations():
+    """Each action allowed for a situation the life above does not reach is one gg's code calls."""
+    import re
+    text = ""
+    for folder, _, files in os.walk(os.path.join(ROOT, "gg_manager")):
+        if not any(part in folder for part in ("sandbox", os.sep + "core", "demo")):
+            text += "".join(open(os.path.join(folder, f)).read() for f in files if f.endswith(".py"))
+    snake = set(re.findall(r"\.([a-z][a-z_]*)\(", text)) | set(re.findall(r'"([a-z]+(?:_[a-z]+)+)"', text))
+    kinds = re.findall(r'Kind\("(\w+)"', text)          # targets/v1/kinds.py spells the definition ops out
+    assert len(kinds) == 7
+    for action in RARE:
+        operation = IMPLIED_BY.get(action, action)
+        service, name = operation.split(":")
+        from botocore import xform_name
+        assert operation in text or xform_name(name) in snake, action
+
+
+# --- and nothing more ---------------------------------------------------------------------------
+
+def role_request(action, role="gg-fn-x", boundary=None, **context):
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    if boundary:
+        ctx["iam:PermissionsBoundary"] = boundary
+    ctx.update(context)
+    return Request(action, "arn:aws:iam::%s:role/%s" % (ACCOUNT, role), ctx)
+
+
+@pytest.mark.parametrize("action", ["iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy",
+                                    "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+                                    "iam:DeleteRole"])
+def test_no_role_is_made_or_changed_without_the_boundary(action):
+    for boundary in (None, OTHER_BOUNDARY, "arn:aws:iam::aws:policy/AdministratorAccess"):
+        assert decision(APPLY_ROLE, role_request(action, boundary=boundary)) != "allowed", (action, boundary)
+    expected = "not allowed" if action == "iam:AttachRolePolicy" else "allowed"      # gg attaches nothing
+    assert decision(APPLY_ROLE, role_request(action, boundary=BOUNDARY)) == expected
+
+
+def test_the_boundary_cannot_be_changed_removed_or_swapped():
+    boundary_arn = BOUNDARY
+    for action in ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy",
+                   "iam:DeletePolicyVersion", "iam:TagPolicy"):
+        assert decision(APPLY_ROLE, Request(action, boundary_arn, {"aws:PrincipalAccount": ACCOUNT})) == "denied"
+    assert decision(APPLY_ROLE, role_request("iam:DeleteRolePermissionsBoundary", boundary=BOUNDARY)) == "denied"
+    assert decision(APPLY_ROLE, role_request("iam:PutRolePermissionsBoundary", boundary=OTHER_BOUNDARY)) == "denied"
+    assert decision(APPLY_ROLE, role_request("iam:CreateRole", boundary=OTHER_BOUNDARY)) == "denied"
+    assert decision(APPLY_ROLE, Request("iam:CreatePolicy", "arn:aws:iam::%s:policy/x" % ACCOUNT,
+                                        {"aws:PrincipalAccount": ACCOUNT})) == "not allowed"
+
+
+def test_roles_that_are_not_ggs_are_out_of_reach():
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"):
+        assert decision(APPLY_ROLE, role_request(action, role="github-gg-apply", boundary=BOUNDARY)) == "not allowed"
+    assert decision(APPLY_ROLE, role_request("iam:PassRole", role="admin",
+                                             **{"iam:PassedToService": "lambda.amazonaws.com"})) == "not allowed"
+
+
+@pytest.mark.parametrize("service,expected", [("lambda.amazonaws.com", "allowed"),
+                                              ("greengrass.amazonaws.com", "allowed"),
+                                              ("credentials.iot.amazonaws.com", "allowed"),
+                                              ("ec2.amazonaws.com", "not allowed"),
+                                              ("ecs-tasks.amazonaws.com", "not allowed"),
+                                              ("cloudformation.amazonaws.com", "not allowed")])
+def test_gg_roles_are_passed_only_to_the_services_they_are_for(service, expected):
+    assert decision(APPLY_ROLE, role_request("iam:PassRole", **{"iam:PassedToService": service})) == expected
+
+
+def test_whatever_the_pipeline_writes_into_a_gg_role_stays_within_the_boundary():
+    """PutRolePolicy is allowed with any document, but a role's permissions are its policy AND the
+    boundary: even "*" on "*" leaves only what the boundary allows."""
+    anything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    for action, resource in (("iam:CreateRole", "arn:aws:iam::%s:role/x" % ACCOUNT),
+                             ("iam:PutRolePolicy", "arn:aws:iam::%s:role/github-gg-apply" % ACCOUNT),
+                             ("s3:GetObject", "arn:aws:s3:::company-secrets/payroll.csv"),
+                             ("ec2:RunInstances", "*"), ("sts:AssumeRole", "arn:aws:iam::%s:role/admin" % ACCOUNT),
+                             ("greengrass:CreateDeployment", "*")):
+        request = Request(action, resource, {"aws:PrincipalAccount": ACCOUNT})
+        assert decision([anything], request) == "allowed"
+        assert decision([anything], request, boundary=LIMIT) == "not allowed", action
+
+
+def test_every_role_gg_made_is_within_the_boundary(life):
+    """The inline policies gg wrote into its roles (as IAM holds them after the apply) ask for nothing
+    the boundary takes away."""
+    roles = {c.params["RoleName"]: c.params["PolicyDocument"] for c in life.calls
+             if c.operation == "iam:PutRolePolicy"}
+    assert {"gg-fn-%s-camera" % life.group, "gg-%s-group-role" % life.group, "gg-bulk-deploy"} <= set(roles)
+    for name, document in roles.items():
+        document = json.loads(document) if isinstance(document, str) else document
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for action in actions:
+                for resource in resources:
+                    request = Request(action, resource.replace("*", "x"), {
+                        "aws:PrincipalAccount": ACCOUNT, "aws:ResourceTag/gg:managed-by": "gg"})
+                    assert decision([document], request, boundary=LIMIT) == "allowed", (name, action, resource)
+
+
+def test_no_iot_star_on_star_and_iot_writes_are_scoped():
+    without_resource_types = {"iot:CreateCertificateFromCsr", "iot:DescribeEndpoint", "iot:ListCertificates",
+                              "iot:ListAttachedPolicies"}
+    for document in (PLAN, PIPELINE, LIMIT):
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert not any(a in ("*", "iot:*") or a.endswith(":*") for a in actions)
+            if any(a.startswith("iot:") for a in actions) and statement["Resource"] == "*":
+                assert set(actions) <= without_resource_types, statement["Sid"]
+    policy_arn = "arn:aws:iot:%s:%s:policy/%%s" % (REGION, ACCOUNT)
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "store-1-core-gg-policy", ctx)) == \
+        "allowed"
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "fleet-admin", ctx)) == "not allowed"
+    assert decision(APPLY_ROLE, Request("iot:CreateKeysAndCertificate", "*", ctx)) == "not allowed"
+
+
+# --- who may use the roles --------------------------------------------------------------------
+
+@pytest.mark.parametrize("subject,plan_role,apply_role", [
+    ("repo:OWNER/REPO:pull_request", "allowed", "not allowed"),
+    ("repo:OWNER/REPO:environment:production", "not allowed", "allowed"),
+    ("repo:OWNER/REPO:ref:refs/heads/main", "not allowed", "not allowed"),
+    ("repo:OWNER/REPO:ref:refs/heads/feature", "not allowed", "not allowed"),
+    ("repo:SOMEONE/FORK:environment:production", "not allowed", "not allowed"),
+])
+def test_oidc_trust_policies_let_only_their_job_assume_them(subject, plan_role, apply_role):
+    request = Request("sts:AssumeRoleWithWebIdentity", "*", {
+        "token.actions.githubusercontent.com:sub": subject, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"})
+    assert decision([policy("oidc-trust-plan.json")], request) == plan_role
+    assert decision([policy("oidc-trust-apply.json")], request) == apply_role
