@@ -136,7 +136,8 @@ def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
     check_training_jobs(ctx, [j for g in desired.groups for j in g.sagemaker_jobs])
     listing = Listing.read(ctx)
     record = read_record(ctx, desired.record_bucket, desired.record_key)
-    shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy)
+    things = {t.thing for g in desired.groups for t in [g.core] + g.devices}
+    shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy, things)
     with ThreadPoolExecutor(max_workers=pool_size) as pool:
         groups = {g.name: pool.submit(discover_group, shared, g, listing) for g in desired.groups}
         actual = Actual({}, **_shared_reads(pool, ctx, desired), record=record)
@@ -173,6 +174,7 @@ class Shared:
     contents: Contents
     record: dict
     deploy: bool
+    things: frozenset = frozenset()        # every core and device thing the groups of this run want
 
 
 def discover_group(shared, desired_group, listing) -> ActualGroup:
@@ -273,11 +275,12 @@ def _old_cores(shared, actual, desired_group):
 
 def _dropped_things(shared, definition, entries, desired_group, policy_name):
     """The things (with their certificates and policies) that the current core or device
-    `definition` names and the spec no longer does, as a core or as a device. Their keys
-    were kept where the spec keeps the core's, as far as gg can know."""
+    `definition` names and the spec no longer does, as a core or as a device of any group (a
+    device moved to another group stays). Their keys were kept where the spec keeps the
+    core's, as far as gg can know."""
     if not definition or definition.unchanged or not definition.content:
         return []
-    wanted = {desired_group.core.thing} | {d.thing for d in desired_group.devices}
+    wanted = {desired_group.core.thing} | {d.thing for d in desired_group.devices} | set(shared.things)
     out = []
     for entry in definition.content.get(entries) or []:
         thing = entry.get("ThingArn", "").split("/", 1)[-1]
