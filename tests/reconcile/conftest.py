@@ -128,11 +128,12 @@ def new_project(tmp_path_factory, aws_env, capsys):
     return lambda: Project(tmp_path_factory.mktemp("p"), aws_env.unique_name("r"), capsys)
 
 
-def list_everything(sandbox, prefix):
+def list_everything(sandbox, prefix, region=None):
     """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing
     (every page: a sandbox shared by the whole test session holds more than one page)."""
-    gg, iot = sandbox.boto3_client("greengrass"), sandbox.boto3_client("iot")
-    lam, iam, s3 = sandbox.boto3_client("lambda"), sandbox.boto3_client("iam"), sandbox.boto3_client("s3")
+    gg, iot = sandbox.boto3_client("greengrass", region), sandbox.boto3_client("iot", region)
+    lam, iam = sandbox.boto3_client("lambda", region), sandbox.boto3_client("iam", region)
+    s3 = sandbox.boto3_client("s3", region)
     found = []
     found += ["group " + g["Name"] for g in paginate(gg, "list_groups", "Groups")]
     for kind in ("core", "device", "function", "resource", "subscription", "logger", "connector"):
@@ -148,10 +149,10 @@ def list_everything(sandbox, prefix):
     return sorted(f for f in found if prefix in f)
 
 
-def full_state(sandbox, prefix):
+def full_state(sandbox, prefix, region=None):
     """A comparable picture of everything of this spec in AWS (ids and timestamps left out)."""
-    gg = sandbox.boto3_client("greengrass")
-    state = {"names": list_everything(sandbox, prefix)}
+    gg = sandbox.boto3_client("greengrass", region)
+    state = {"names": list_everything(sandbox, prefix, region)}
     for kind in ("core", "function", "resource", "subscription", "logger", "connector"):
         noun = kind.capitalize() + "Definition"
         for d in paginate(gg, "list_%s_definitions" % kind, "Definitions"):
