@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from gg_manager.aws.errors import error_code
 from gg_manager.aws.session import paginate
 from gg_manager.cli import main
 
@@ -147,6 +148,23 @@ def list_everything(sandbox, prefix, region=None):
         for obj in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket["Name"]):
             found.append("object s3://%s/%s" % (bucket["Name"], obj["Key"]))
     return sorted(f for f in found if prefix in f)
+
+
+def certificates_of(sandbox, thing, region=None):
+    """Every certificate IoT holds that was issued for this thing's CSR (subject CN = the thing)."""
+    from cryptography import x509
+    iot, found = sandbox.boto3_client("iot", region), []
+    for cert in paginate(iot, "list_certificates", "certificates"):
+        try:
+            desc = iot.describe_certificate(certificateId=cert["certificateId"])["certificateDescription"]
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                continue
+            raise
+        subject = x509.load_pem_x509_certificate(desc["certificatePem"].encode()).subject
+        if [a.value for a in subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)] == [thing]:
+            found.append(desc)
+    return found
 
 
 def full_state(sandbox, prefix, region=None):

@@ -10,24 +10,24 @@ import zipfile
 from urllib.parse import urlparse
 
 import pytest
-from cryptography import x509
 
-from gg_manager.aws.errors import error_code
 from gg_manager.aws.session import paginate
 from gg_manager.cli import main
 from gg_manager.provision.certs import cert_matches_key
-from tests.reconcile.conftest import full_state, list_everything, mutating, normalized
+from tests.reconcile.conftest import certificates_of, full_state, list_everything, mutating, normalized
 
 ACCOUNT = "123456789012"
 REGION = "ca-central-1"        # a region of its own: few certificates to look through, nothing of other tests
 
-SPEC = """\
+GROUP = """\
 Group:
   name: {p}-g
 Cores:
   - name: {p}-core
 Devices:
   - {{name: {p}-cam, SyncShadow: true}}
+"""
+SPEC = GROUP + """\
   - {{name: {p}-sensor, key_path: ./device-keys}}
 Subscriptions:
   - {{Id: frames, Source: Device::{p}-cam, Subject: {p}/frames, Target: cloud}}
@@ -35,13 +35,7 @@ Subscriptions:
   - {{Id: temp, Source: Device::{p}-sensor, Subject: {p}/temp, Target: Device::{p}-cam}}
 """
 # one device: what the interruption tests run at every write
-ONE_DEVICE = """\
-Group:
-  name: {p}-g
-Cores:
-  - name: {p}-core
-Devices:
-  - {{name: {p}-cam, SyncShadow: true}}
+ONE_DEVICE = GROUP + """\
 Subscriptions:
   - {{Id: cmd, Source: cloud, Subject: {p}/cmd/+, Target: Device::{p}-cam}}
 """
@@ -78,22 +72,6 @@ def client(sandbox, service):
 
 def principals(sandbox, thing):
     return client(sandbox, "iot").list_thing_principals(thingName=thing)["principals"]
-
-
-def certificates_of(sandbox, thing):
-    """Every certificate IoT holds that was issued for this thing's CSR (subject CN = the thing)."""
-    iot, found = client(sandbox, "iot"), []
-    for cert in paginate(iot, "list_certificates", "certificates"):
-        try:
-            desc = iot.describe_certificate(certificateId=cert["certificateId"])["certificateDescription"]
-        except Exception as exc:
-            if error_code(exc) == "ResourceNotFoundException":
-                continue
-            raise
-        subject = x509.load_pem_x509_certificate(desc["certificatePem"].encode()).subject
-        if [a.value for a in subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)] == [thing]:
-            found.append(desc)
-    return found
 
 
 def definition(sandbox, kind, name):
@@ -317,7 +295,7 @@ def test_each_device_edit_plans_exactly_that_change_and_converges(devices_projec
     _, devices = definition(aws_env, "device", p + "-g-devices")
     assert sorted(things) == sorted([p + "-core"] + [d["ThingArn"].rsplit("/", 1)[1] for d in devices["Devices"]])
     if case in ("removed", "renamed"):
-        assert certificates_of(aws_env, p + "-sensor") == []
+        assert certificates_of(aws_env, p + "-sensor", REGION) == []
         assert "policy %s-sensor-gg-policy" % p not in list_everything(aws_env, p, REGION)
     device_state(aws_env, project)          # every device definition entry names the certificate on its thing
 
@@ -439,7 +417,7 @@ def test_an_apply_interrupted_at_every_write_converges(devices_project, aws_env,
 
     def check(project, expected, k):
         assert not state_difference(device_state(aws_env, project), expected), "write %d" % k
-        assert len(certificates_of(aws_env, project.prefix + "-cam")) == 1, "write %d: a spare certificate" % k
+        assert len(certificates_of(aws_env, project.prefix + "-cam", REGION)) == 1, "write %d: a spare certificate" % k
     assert _interrupt_each_write(aws_env, lambda: devices_project(ONE_DEVICE), check) >= 15
 
 
@@ -453,7 +431,7 @@ def test_dropping_a_device_interrupted_at_every_write_leaves_nothing_of_it(devic
 
     def check(project, expected, k):
         assert not state_difference(device_state(aws_env, project), expected), "write %d" % k
-        assert certificates_of(aws_env, project.prefix + "-sensor") == [], "write %d: a certificate is left" % k
+        assert certificates_of(aws_env, project.prefix + "-sensor", REGION) == [], "write %d: a certificate is left" % k
         assert not [n for n in list_everything(aws_env, project.prefix, REGION) if "-sensor" in n], "write %d" % k
     assert _interrupt_each_write(aws_env, prepared, check) >= 10
 
@@ -477,7 +455,7 @@ def test_remove_deletes_the_devices_and_with_purge_local_only_the_key_files_gg_w
     assert code == 0, out
     assert list_everything(aws_env, p, REGION) == []
     for device in (p + "-cam", p + "-sensor", p + "-core"):
-        assert certificates_of(aws_env, device) == [], device
+        assert certificates_of(aws_env, device, REGION) == [], device
     assert not key_file(project, p + "-cam").exists() and not key_file(project, p + "-sensor", "device-keys").exists()
     assert not (project.root / "device-keys" / ("%s-sensor.cert.pem" % p)).exists()
     assert all(path.read_text() == "mine" for path in mine)
@@ -502,7 +480,7 @@ def test_remove_interrupted_at_every_write_then_run_again_leaves_nothing(devices
         code, out = project.gg("remove", "--yes")
         assert code == 0, "write %d: the second run failed\n%s" % (k, out)
         assert list_everything(aws_env, project.prefix, REGION) == [], "write %d" % k
-        assert certificates_of(aws_env, project.prefix + "-cam") == [], "write %d: a certificate is left" % k
+        assert certificates_of(aws_env, project.prefix + "-cam", REGION) == [], "write %d: a certificate is left" % k
 
 
 # --- greengo's own published example -------------------------------------------------------------------------
@@ -556,5 +534,5 @@ def test_greengos_published_example_plans_applies_and_is_removed_on_v1(aws_env, 
     assert code == 0, out
     for name in ("GreengoGroup", "ml_take2_thing_1", "GreengrassHelloWorld"):
         assert list_everything(aws_env, name, REGION) == [], name
-    assert certificates_of(aws_env, "ml_take2_thing_1") == []
+    assert certificates_of(aws_env, "ml_take2_thing_1", REGION) == []
     assert sorted(os.listdir(folder / "certs")) == ["root.ca.pem"]
