@@ -6,7 +6,9 @@ iot:Connect only as the core's own client ID (the thing name, exactly: a
 prefix would let core store-1 connect as store-10), shadows only of the core, its
 Greengrass-internal things (<core>-gda, -gci, -gcm...) and the group's
 devices, and MQTT to the cloud only on the topics the group's subscriptions
-use. Resource lists are sorted and deduplicated, so the same spec always
+use. A group device's policy is scoped the same way: its own client ID, the
+topics of its own subscriptions, and greengrass:Discover on its own thing.
+Resource lists are sorted and deduplicated, so the same spec always
 gives the same document and the planner can compare documents as values.
 """
 import json
@@ -41,9 +43,17 @@ def cloud_topics(subscriptions):
     `subscriptions` are API-shaped dicts {Source, Subject, Target}; a Target of
     'cloud' is a publish, a Source of 'cloud' a subscription.
     """
-    publish = sorted({s["Subject"] for s in subscriptions if s.get("Target") == "cloud"})
-    subscribe = sorted({s["Subject"] for s in subscriptions if s.get("Source") == "cloud"})
-    return publish, subscribe
+    return _subjects(subscriptions, "Target", "cloud"), _subjects(subscriptions, "Source", "cloud")
+
+
+def device_topics(subscriptions, thing_arn):
+    """(topics a device publishes on, topic filters it subscribes to): the subjects of the
+    API-shaped subscriptions whose Source, and whose Target, is its thing ARN."""
+    return _subjects(subscriptions, "Source", thing_arn), _subjects(subscriptions, "Target", thing_arn)
+
+
+def _subjects(subscriptions, key, endpoint):
+    return sorted({s["Subject"] for s in subscriptions if s.get(key) == endpoint})
 
 
 def core_iot_policy(region, account, thing_name, group_id=None, cloud_publish_topics=(),
@@ -94,6 +104,29 @@ def core_iot_policy(region, account, thing_name, group_id=None, cloud_publish_to
         _allow(["greengrass:GetConnectivityInfo", "greengrass:UpdateConnectivityInfo"],
                [thing_arn]),
     ]
+    return _doc(statements)
+
+
+def device_iot_policy(region, account, thing_name, publish_topics=(), subscribe_topics=(), partition="aws"):
+    """The IoT policy for the certificate of a group's device (greengo's `Devices:` on V1).
+
+    iot:Connect only as the device's own client id (its thing name, exactly); iot:Publish on
+    the subjects of the subscriptions it is the Source of; iot:Subscribe to the filters of
+    those it is the Target of, and iot:Receive on the topics they match; greengrass:Discover
+    on its own thing, so it can find its group's core. Nothing else.
+    """
+    if not thing_name or "*" in thing_name:
+        raise GGError("device thing name %r cannot scope a policy" % (thing_name,))
+    iot = "arn:%s:iot:%s:%s:" % (partition, region, account)
+    statements = [_allow(["iot:Connect"], [iot + "client/" + thing_name])]
+    if publish_topics:
+        statements.append(_allow(["iot:Publish"], [iot + "topic/" + mqtt_to_policy_topic(t)
+                                                   for t in publish_topics]))
+    if subscribe_topics:
+        statements.append(_allow(["iot:Subscribe"], [iot + "topicfilter/" + t for t in subscribe_topics]))
+        statements.append(_allow(["iot:Receive"], [iot + "topic/" + mqtt_to_policy_topic(t)
+                                                   for t in subscribe_topics]))
+    statements.append(_allow(["greengrass:Discover"], [iot + "thing/" + thing_name]))
     return _doc(statements)
 
 

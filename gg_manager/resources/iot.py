@@ -1,5 +1,9 @@
 """A core device in AWS IoT: its thing, its certificate (the key never leaves this machine), its policy.
 
+The same holds for any device whose key gg keeps here: a V1 group's devices (greengo's
+`Devices:`) go through these very functions, each with its own thing, key folder and
+policy; "core" in the names below is the thing's name, whatever the device is.
+
 A certificate gg made is always found again: by the thing it is attached to, by the
 policy attached to it, by the certificate file next to the key, or, when a run died
 right after IoT issued it, by the public key of the key file gg holds (issued after
@@ -29,6 +33,7 @@ MAX_POLICY_VERSIONS = 5
 
 @dataclass
 class DesiredCoreDevice:
+    """A thing with a certificate for a key kept in `certs_dir`, and its own policy (a core, or a device)."""
     thing: str
     group: str
     policy_name: str

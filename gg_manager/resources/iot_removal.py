@@ -1,4 +1,5 @@
-"""Removing a core device from AWS IoT: its certificates, its thing, its policy, in the order IoT allows.
+"""Removing a core device (or a group's device) from AWS IoT: its certificates, its thing, its policy, in
+the order IoT allows.
 
 Each certificate is deactivated, detached from its policies, then from the thing, then
 deleted; until it is deleted it stays findable (by the thing, the policy, the files next

@@ -47,5 +47,11 @@ def core_policy_name(core):
     return "%s-gg-policy" % core
 
 
+def device_policy_name(device):
+    """A group device's own IoT policy: named after its thing, as a core's is (thing names are unique
+    in an account, so the two never meet)."""
+    return core_policy_name(device)
+
+
 def default_artifact_bucket(account, region):
     return "gg-artifacts-%s-%s" % (account, region)

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from gg_manager.aws.errors import error_code
 from gg_manager.aws.session import paginate
 from gg_manager.cli import main
 
@@ -151,11 +152,12 @@ def new_project(tmp_path_factory, aws_env, capsys):
     return lambda: Project(tmp_path_factory.mktemp("p"), aws_env.unique_name("r"), capsys)
 
 
-def list_everything(sandbox, prefix):
+def list_everything(sandbox, prefix, region=None):
     """Every Greengrass, IoT, Lambda, IAM and S3 resource whose name carries `prefix`, by API listing
     (every page: a sandbox shared by the whole test session holds more than one page)."""
-    gg, iot = sandbox.boto3_client("greengrass"), sandbox.boto3_client("iot")
-    lam, iam, s3 = sandbox.boto3_client("lambda"), sandbox.boto3_client("iam"), sandbox.boto3_client("s3")
+    gg, iot = sandbox.boto3_client("greengrass", region), sandbox.boto3_client("iot", region)
+    lam, iam = sandbox.boto3_client("lambda", region), sandbox.boto3_client("iam", region)
+    s3 = sandbox.boto3_client("s3", region)
     found = []
     found += ["group " + g["Name"] for g in paginate(gg, "list_groups", "Groups")]
     for kind in ("core", "device", "function", "resource", "subscription", "logger", "connector"):
@@ -171,10 +173,27 @@ def list_everything(sandbox, prefix):
     return sorted(f for f in found if prefix in f)
 
 
-def full_state(sandbox, prefix):
+def certificates_of(sandbox, thing, region=None):
+    """Every certificate IoT holds that was issued for this thing's CSR (subject CN = the thing)."""
+    from cryptography import x509
+    iot, found = sandbox.boto3_client("iot", region), []
+    for cert in paginate(iot, "list_certificates", "certificates"):
+        try:
+            desc = iot.describe_certificate(certificateId=cert["certificateId"])["certificateDescription"]
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                continue
+            raise
+        subject = x509.load_pem_x509_certificate(desc["certificatePem"].encode()).subject
+        if [a.value for a in subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)] == [thing]:
+            found.append(desc)
+    return found
+
+
+def full_state(sandbox, prefix, region=None):
     """A comparable picture of everything of this spec in AWS (ids and timestamps left out)."""
-    gg = sandbox.boto3_client("greengrass")
-    state = {"names": list_everything(sandbox, prefix)}
+    gg = sandbox.boto3_client("greengrass", region)
+    state = {"names": list_everything(sandbox, prefix, region)}
     for kind in ("core", "function", "resource", "subscription", "logger", "connector"):
         noun = kind.capitalize() + "Definition"
         for d in paginate(gg, "list_%s_definitions" % kind, "Definitions"):

@@ -155,11 +155,3 @@ def test_missing_region_and_credentials_are_one_line_errors(project, monkeypatch
     code, out = project.gg("plan")
     assert code == 1
     assert out.strip() == "error: no AWS region: pass --region, set AWS_REGION, or configure your profile"
-
-
-def test_devices_are_refused_clearly_until_provisioning_exists(project, aws_env):
-    project.edit("Loggers:", "Devices:\n  - {name: %s-cam, key_path: ./certs}\nLoggers:" % project.prefix)
-    code, out = project.gg("plan")
-    assert code == 1
-    assert out.strip() == ("error: group %s-g: Devices are accepted by `gg validate` but provisioning device "
-                           "things is not built yet; remove them from the spec to apply" % project.prefix)

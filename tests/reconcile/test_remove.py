@@ -7,10 +7,10 @@ import os
 import shutil
 from collections import Counter
 
-from gg_manager.aws.errors import error_code
 from gg_manager.aws.session import paginate
 from gg_manager.plan.operations import is_read
 from gg_manager.resources import names
+from tests.reconcile.conftest import certificates_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -25,25 +25,6 @@ def destroy_steps(project, *extra):
 
 def mutating_aws_calls(sandbox):
     return Counter({k: v for k, v in sandbox.calls().items() if not is_read(k)})
-
-
-def certificates_of(sandbox, core):
-    """Certificates IoT holds that were issued for this core's CSR (subject CN = the core)."""
-    from cryptography import x509
-    iot = sandbox.boto3_client("iot")
-    found = []
-    for page in iot.get_paginator("list_certificates").paginate():
-        for cert in page["certificates"]:
-            try:
-                desc = iot.describe_certificate(certificateId=cert["certificateId"])["certificateDescription"]
-            except Exception as exc:
-                if error_code(exc) == "ResourceNotFoundException":
-                    continue
-                raise
-            subject = x509.load_pem_x509_certificate(desc["certificatePem"].encode()).subject
-            if [a.value for a in subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)] == [core]:
-                found.append(desc)
-    return found
 
 
 def test_plan_destroy_lists_exactly_what_remove_deletes_on_the_example_app(new_project, aws_env, capsys):

@@ -30,6 +30,11 @@ CASES = [
      "'g1:core' does not match"),
     ("core-name-119", "  - name: g1_core\n", "  - name: %s\n" % ("c" * 119), "c" * 119, "Cores[0].name",
      "is 119 characters long; at most 118 are allowed"),
+    # a device's policy is named after it, as a core's is
+    ("device-name-colon", "Subscriptions:", "Devices:\n  - name: cam:1\nSubscriptions:", "cam:1", "Devices[0].name",
+     "'cam:1' does not match"),
+    ("device-name-119", "Subscriptions:", "Devices:\n  - name: %s\nSubscriptions:" % ("d" * 119), "d" * 119,
+     "Devices[0].name", "is 119 characters long; at most 118 are allowed"),
     ("env-key-pattern", "      Environment:\n", "      Environment:\n        Variables: {1BAD: x}\n",
      "1BAD", "Lambdas[0].greengrassConfig.Environment.Variables.1BAD",
      "environment variable name '1BAD' must start with a letter"),

@@ -1,6 +1,7 @@
 """An in-memory V1 world for pure diff tests: a spec, its desired state, and AWS as discovery would
 report it, built by hand (no AWS, no sandbox)."""
 import copy
+import hashlib
 import textwrap
 
 from gg_manager.aws.session import AwsContext
@@ -13,11 +14,16 @@ from gg_manager.resources.lambda_fn import ActualFunction
 from gg_manager.spec import load_spec
 from gg_manager.targets.v1.discover import Actual, ActualDefinition, ActualGroup
 from gg_manager.targets.v1.kinds import BY_KEY
-from gg_manager.targets.v1.lower import CORE_CERT, GROUP_ID, lower
+from gg_manager.targets.v1.lower import CORE_CERT, GROUP_ID, device_cert, lower
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 GROUP_ID_VALUE = "gid-1"
 CERT = "arn:aws:iot:eu-west-1:123456789012:cert/" + "c" * 64
+
+
+def device_certificate(device):
+    """The certificate ARN AWS holds for a device (one per device, made up)."""
+    return "arn:aws:iot:eu-west-1:123456789012:cert/" + hashlib.sha256(device.encode()).hexdigest()
 
 SPEC = """\
 Group: {name: shop, tags: {team: vision}}
@@ -89,12 +95,16 @@ def group_as_desired(group):
                                            "LatestVersionArn": arn + "/versions/gv-1"}, tags=dict(group.tags))
     policy = substitute(group.core.policy, {GROUP_ID: GROUP_ID_VALUE})
     found.core = ActualCoreDevice(True, [CERT], ActualPolicy(policy, [CERT]))
+    certificates = {CORE_CERT: CERT}
+    for device in group.devices:
+        cert = certificates[device_cert(device.thing)] = device_certificate(device.thing)
+        found.devices[device.thing] = ActualCoreDevice(True, [cert], ActualPolicy(copy.deepcopy(device.policy), [cert]))
     found.version_definitions = {}
     for key, content in group.definitions.items():
         version_arn = "arn:def/%s/versions/v1" % key
         found.definitions[key] = ActualDefinition(
             "id-" + key, "arn:def/" + key, BY_KEY[key].definition_name(group.name), "v1", version_arn,
-            content=copy.deepcopy(substitute(content, {CORE_CERT: CERT})))
+            content=copy.deepcopy(substitute(content, certificates)))
         found.version_definitions[key] = version_arn
     if group.role:
         found.role = ActualRole(group.role.name, "arn", group.role.trust, group.role.policy, names.tags())

@@ -2,9 +2,10 @@
 requires, and nothing else.
 
 Per group: its deployments reset, role disassociated, the group deleted; its other
-definitions; its core device (certificates, thing, policy: resources/iot_removal.py); the
-core definition last (it names the certificates, so an interrupted run finds them again);
-its generated role; with --purge-local the files gg wrote for the core (by exact name).
+definitions; its core device and its devices (certificates, thing, policy each:
+resources/iot_removal.py); the device and core definitions last (they name the
+certificates, so an interrupted run finds them again); its generated role; with
+--purge-local the files gg wrote for the core and the devices (by exact name).
 Then what the groups shared, each only if gg made it and nothing outside the removal uses
 it: Lambdas and their roles, model objects, the apply record; with --all, once no gg group
 is left in the account, the artifact bucket, the rollout role and the lock table.
@@ -50,6 +51,7 @@ class GroupRemoval:
     groups: List[FoundGroup] = field(default_factory=list)
     definitions: List[tuple] = field(default_factory=list)      # (kind key, id, name), gg's
     core: Optional[CoreDeviceRemoval] = None
+    devices: List[CoreDeviceRemoval] = field(default_factory=list)
     role: Optional[ActualRole] = None
     files: List[str] = field(default_factory=list)              # local files gg wrote, to delete
     notes: List[Note] = field(default_factory=list)
@@ -92,24 +94,33 @@ def discover_group_removal(ctx, group, listing, index, spec_dir, config_file) ->
         found.groups.append(FoundGroup(item["Id"], item["Arn"], deployed, _associated_role(ctx, item["Id"])))
     if found.notes:
         return found                  # a group gg did not make keeps everything named after it
-    known_certs = []
+    entries = _definitions(ctx, group, listing, found)
+    certs_dir = os.path.normpath(os.path.join(spec_dir, group.core.key_path))
+    found.core = discover_for_removal(ctx, group.core.name, names.core_policy_name(group.core.name), certs_dir,
+                                      index, [e["CertificateArn"] for e in entries["core"] if e.get("CertificateArn")])
+    found.devices = [discover_for_removal(ctx, thing, names.device_policy_name(thing), folder, index, known)
+                     for thing, (folder, known) in sorted(_devices(group, spec_dir, entries["device"]).items())]
+    role = discover_role(ctx, names.group_role_name(group.name), for_delete=True)
+    if role and role.managed:
+        found.role = role
+    if config_file is not None:
+        found.files = _local_files(ctx, group, spec_dir, config_file, found.notes)
+    return found
+
+
+def _definitions(ctx, group, listing, found):
+    """Add gg's definitions of the group to `found`; return what its core and device definitions name
+    ({"core": [entries], "device": [entries]})."""
+    entries = {"core": [], "device": []}
     for kind in KINDS:
         for item in listing.definitions[kind.key].get(kind.definition_name(group.name), []):
             if not names.is_managed(item.get("Tags")):
                 found.notes.append(Note(kind.label, item.get("Name"), "not made by gg", group.name))
                 continue
             found.definitions.append((kind.key, item["Id"], item.get("Name")))
-            if kind.key == "core" and item.get("LatestVersion"):
-                known_certs += _core_certificates(ctx, kind, item)
-    certs_dir = os.path.normpath(os.path.join(spec_dir, group.core.key_path))
-    found.core = discover_for_removal(ctx, group.core.name, names.core_policy_name(group.core.name), certs_dir,
-                                      index, known_certs)
-    role = discover_role(ctx, names.group_role_name(group.name), for_delete=True)
-    if role and role.managed:
-        found.role = role
-    if config_file is not None:
-        found.files = _local_files(ctx, group, certs_dir, config_file, found.notes)
-    return found
+            if kind.key in entries and item.get("LatestVersion"):
+                entries[kind.key] += _latest_entries(ctx, kind, item)
+    return entries
 
 
 def _associated_role(ctx, group_id):
@@ -119,17 +130,36 @@ def _associated_role(ctx, group_id):
         return None
 
 
-def _core_certificates(ctx, kind, item):
+def _latest_entries(ctx, kind, item):
+    """The entries ({Id, ThingArn, CertificateArn, ...}) of a core or device definition's latest version."""
     answer = missing(read, ctx, kind.get_version_op, **{kind.id_param: item["Id"],
                                                         kind.version_id_param: item["LatestVersion"]})
-    cores = ((answer or {}).get("Definition") or {}).get("Cores") or []
-    return [c["CertificateArn"] for c in cores if c.get("CertificateArn")]
+    return ((answer or {}).get("Definition") or {}).get(kind.entries) or []
 
 
-def _local_files(ctx, group, certs_dir, config_file, notes):
-    """The core's key and certificate files (gg's names), and config.json when gg wrote it for this core."""
-    paths = certs.core_cert_paths(certs_dir, group.core.name)
-    out = [str(p) for p in (paths.cert, paths.key) if p.exists()]
+def _devices(group, spec_dir, entries):
+    """{device thing: (its key folder, certificate ARNs gg's device definition names for it)}: the
+    spec's devices, and those the device definition still names (a device the spec dropped in an
+    apply that stopped before its removal; its key was kept in the core's key folder, as far as gg
+    can know)."""
+    folders = {d.name: os.path.normpath(os.path.join(spec_dir, d.key_path)) for d in group.devices}
+    core_folder = os.path.normpath(os.path.join(spec_dir, group.core.key_path))
+    out = {name: (folder, []) for name, folder in folders.items()}
+    for entry in entries:
+        thing = (entry.get("ThingArn") or "").split("/", 1)[-1]
+        if thing and thing != group.core.name:
+            known = out.setdefault(thing, (core_folder, []))[1]
+            if entry.get("CertificateArn"):
+                known.append(entry["CertificateArn"])
+    return out
+
+
+def _local_files(ctx, group, spec_dir, config_file, notes):
+    """The core's and the devices' key and certificate files (gg's names), and config.json when gg wrote
+    it for this core."""
+    paths = [certs.core_cert_paths(os.path.normpath(os.path.join(spec_dir, thing.key_path)), thing.name)
+             for thing in (group.core,) + tuple(group.devices)]
+    out = [str(f) for p in paths for f in (p.cert, p.key) if f.exists()]
     try:
         with open(config_file) as f:
             thing = (json.load(f).get("coreThing") or {}).get("thingArn", "")
@@ -171,14 +201,14 @@ def group_changes(found: GroupRemoval):
             change.add("greengrass:DisassociateRoleFromGroup", {"GroupId": group.id}, done_if=GONE)
         change.add("greengrass:DeleteGroup", {"GroupId": group.id}, done_if=GONE)
         changes.append(change)
-    core_definitions = [d for d in found.definitions if d[0] == "core"]
-    for key, def_id, name in [d for d in found.definitions if d[0] != "core"]:
+    naming = [d for d in found.definitions if d[0] in ("device", "core")]
+    for key, def_id, name in [d for d in found.definitions if d not in naming]:
         changes.append(_delete_definition(key, def_id, name))
-    if found.core:
-        device_changes, notes = removal_changes(found.core)
-        changes += device_changes
+    for removal in [r for r in [found.core] + found.devices if r]:
+        thing_changes, notes = removal_changes(removal)
+        changes += thing_changes
         found.notes.extend(notes)
-    for key, def_id, name in core_definitions:       # last: it names the certificates
+    for key, def_id, name in naming:                 # last: they name the certificates
         changes.append(_delete_definition(key, def_id, name))
     if found.role:
         changes.append(delete_role_change(found.role, fallback_policy=found.role.name + "-policy"))

@@ -1,7 +1,9 @@
 """Desired vs actual -> the apply Plan for Greengrass V1. Pure: reads two values, calls nothing.
 
 Shared changes first (the artifact bucket, model uploads, Lambda roles and functions),
-then per group: the group, its core device (thing, policy, certificate), its role,
+then per group: the group, its core device (thing, policy, certificate), its devices (the
+same three each), the devices the spec dropped (before the definitions, so the device
+definition names them until they are gone: an interrupted run finds them again), its role,
 its definitions, the role association, one group version when anything it uses moved,
 the deployment (when deploying), and what the group no longer uses. Shared deletions
 come last; then gg's apply record.
@@ -12,12 +14,12 @@ from gg_manager.plan.model import Change, Plan, has_refs
 from gg_manager.resources.artifacts import bucket_changes, upload_change
 from gg_manager.resources.compare import same, substitute
 from gg_manager.resources.iam import role_changes
-from gg_manager.resources.iot import certificate_changes, policy_change, thing_change
+from gg_manager.resources.iot import ActualCoreDevice, certificate_changes, policy_change, thing_change
 from gg_manager.resources.iot_removal import removal_changes
 from gg_manager.resources.lambda_fn import create_function_change, update_function_change
 from gg_manager.targets.v1.device_files import device_config_change
 from gg_manager.targets.v1.kinds import BY_KEY
-from gg_manager.targets.v1.lower import CORE_CERT, GROUP_ID
+from gg_manager.targets.v1.lower import CORE_CERT, GROUP_ID, device_cert
 from gg_manager.targets.v1.record import record_plan_change
 from gg_manager.targets.v1.removal import removed_function_changes
 
@@ -84,17 +86,25 @@ class GroupDiff:
         for change in device_config_change(self.d, self.plan.region, self.iot_host, self.a.key_here, current,
                                            not isinstance(certificate, str)):
             self.add(change)
+        devices = {d.thing: self.iot_device(d, self.a.devices.get(d.thing), d.policy, "a device of the group")
+                   for d in self.d.devices}
+        for removal in self.a.old_devices:
+            self.remove_things(removal, "device no longer in the spec")
         if self.d.role:
             for change in role_changes(self.d.role, self.a.role, self.name):
                 self.add(change)
-        versions, ids, changed = self.definitions(certificate)
+        certificates = dict({device_cert(name): cert for name, cert in devices.items()}, **{CORE_CERT: certificate})
+        versions, ids, changed = self.definitions(certificates)
         self.association(group_id)
         version = self.group_version(group_id, versions, changed)
         if self.deploy:
             self.deployment(group_id, version)
         self.leftovers()
-        return {"group_version": version, "certificate": certificate,
-                "definitions": {k: {"version": ids[k], "template": self.d.template_hash(k)} for k in sorted(ids)}}
+        facts = {"group_version": version, "certificate": certificate,
+                 "definitions": {k: {"version": ids[k], "template": self.d.template_hash(k)} for k in sorted(ids)}}
+        if devices:
+            facts["devices"] = devices
+        return facts
 
     def group(self):
         if not self.a.group:
@@ -117,23 +127,32 @@ class GroupDiff:
         return self.a.group["Id"], arn
 
     def core(self, group_id):
-        core = self.a.core
-        for change in thing_change(self.d.core, core):
-            self.add(change)
-        document = substitute(self.d.core.policy, {GROUP_ID: group_id})
-        for change in policy_change(self.d.core, core, document):
-            self.add(change)
-        changes, certificate = certificate_changes(self.d.core, core)
-        for change in changes:
+        return self.iot_device(self.d.core, self.a.core, substitute(self.d.core.policy, {GROUP_ID: group_id}))
+
+    def iot_device(self, device, found, document, label=""):
+        """The thing, its policy (`document`, values in place) and its certificate; returns the
+        certificate's ARN, known or a Ref to the step that issues it."""
+        found = found or ActualCoreDevice(False)
+        changes, certificate = certificate_changes(device, found)
+        for change in thing_change(device, found) + policy_change(device, found, document) + changes:
+            change.fields = change.fields or ([label] if label else [])
             self.add(change)
         return certificate
 
-    def definitions(self, certificate):
-        """kind -> version ARN (or Ref), kind -> version id (or Ref), and whether any moved."""
+    def remove_things(self, removal, why):
+        changes, notes = removal_changes(removal)
+        for change in changes:
+            change.fields = change.fields or [why]
+            self.add(change)
+        self.plan.notes.extend(notes)
+
+    def definitions(self, certificates):
+        """kind -> version ARN (or Ref), kind -> version id (or Ref), and whether any moved.
+        `certificates`: placeholder -> certificate ARN (or Ref)."""
         versions, ids, changed = {}, {}, False
         for key in sorted(self.d.definitions):
             kind, found = BY_KEY[key], self.a.definitions.get(key)
-            want = substitute(self.d.definitions[key], {CORE_CERT: certificate})
+            want = substitute(self.d.definitions[key], certificates)
             if found is not None and found.latest_version and self._same(found, want):
                 versions[key], ids[key] = found.latest_version_arn, found.latest_version
             else:
@@ -233,11 +252,7 @@ class GroupDiff:
     def leftovers(self):
         """Core devices and definitions the group's new version no longer uses."""
         for removal in self.a.old_cores:
-            changes, notes = removal_changes(removal)
-            for change in changes:
-                change.fields = change.fields or ["core no longer in the spec"]
-                self.add(change)
-            self.plan.notes.extend(notes)
+            self.remove_things(removal, "core no longer in the spec")
         for key, found in sorted(self.a.definitions.items()):
             if key not in self.d.definitions:
                 kind = BY_KEY[key]

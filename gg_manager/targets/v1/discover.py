@@ -1,9 +1,10 @@
 """Read what exists in AWS for a V1 desired state. Read-only: nothing here changes anything.
 
-Everything is found by name and gg's tags, never from local files (except the core's own
-key and certificate, which only this machine has). Lists first (groups, the seven kinds of
-definitions: their answers carry every latest version), then per group only what no list
-says: its tags, its core device in IoT, its role association (and its generated role).
+Everything is found by name and gg's tags, never from local files (except the core's and the
+devices' own keys and certificates, which only this machine has). Lists first (groups, the
+seven kinds of definitions: their answers carry every latest version), then per group only
+what no list says: its tags, its core device and its devices in IoT, its role association
+(and its generated role).
 Definition contents are read only where the apply record cannot prove them, once per
 distinct content in a fleet.
 """
@@ -60,6 +61,8 @@ class ActualGroup:
     role: Optional[ActualRole] = None
     associated_role_arn: Optional[str] = None
     old_cores: List[CoreDeviceRemoval] = field(default_factory=list)
+    devices: Dict[str, ActualCoreDevice] = field(default_factory=dict)   # the spec's devices, by thing
+    old_devices: List[CoreDeviceRemoval] = field(default_factory=list)   # devices the spec dropped
     deployment: Optional[dict] = None     # the newest deployment {id, version, status} (when deploying)
     recorded: bool = False                # the apply record knows this group
     key_here: bool = False                # the core's private key is on this machine
@@ -134,7 +137,8 @@ def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
     check_model_sources(ctx, [s for g in desired.groups for s in g.model_sources])
     listing = Listing.read(ctx)
     record = read_record(ctx, desired.record_bucket, desired.record_key)
-    shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy)
+    things = {t.thing for g in desired.groups for t in [g.core] + g.devices}
+    shared = Shared(ctx, CertificateIndex(ctx), Contents(ctx), record, deploy, things)
     with ThreadPoolExecutor(max_workers=pool_size) as pool:
         groups = {g.name: pool.submit(discover_group, shared, g, listing) for g in desired.groups}
         actual = Actual({}, **_shared_reads(pool, ctx, desired), record=record)
@@ -171,6 +175,7 @@ class Shared:
     contents: Contents
     record: dict
     deploy: bool
+    things: frozenset = frozenset()        # every core and device thing the groups of this run want
 
 
 def discover_group(shared, desired_group, listing) -> ActualGroup:
@@ -186,11 +191,16 @@ def discover_group(shared, desired_group, listing) -> ActualGroup:
         actual.tags = read(ctx, "greengrass:ListTagsForResource", ResourceArn=group["Arn"]).get("tags") or {}
     policy = substitute(desired_group.core.policy, {GROUP_ID: actual.group["Id"]}) if group else None
     actual.core = discover_core_device(ctx, desired_group.core, policy, shared.certificates)
-    certificate = actual.core.certificate
+    actual.devices = {d.thing: discover_core_device(ctx, d, d.policy, shared.certificates)
+                      for d in desired_group.devices}
+    certificates = {"core": actual.core.certificate,
+                    "device": {name: found.certificate for name, found in actual.devices.items()}}
     for kind in KINDS:
         found = listing.definitions[kind.key].get(kind.definition_name(desired_group.name))
         if found:
-            actual.definitions[kind.key] = _definition(shared, kind, found, desired_group, facts, certificate)
+            actual.definitions[kind.key] = _definition(shared, kind, found, desired_group, facts, certificates)
+    actual.old_devices = _dropped_things(shared, actual.definitions.get("device"), "Devices", desired_group,
+                                         names.device_policy_name)
     if group and group.get("LatestVersion"):
         _version_definitions(ctx, actual, facts)
     if desired_group.role:
@@ -203,7 +213,8 @@ def discover_group(shared, desired_group, listing) -> ActualGroup:
     return actual
 
 
-def _definition(shared, kind, found, desired_group, facts, certificate) -> ActualDefinition:
+def _definition(shared, kind, found, desired_group, facts, certificates) -> ActualDefinition:
+    """`certificates`: {"core": the core's certificate ARN, "device": {device: its certificate ARN}}."""
     found = sorted(found, key=lambda d: d.get("CreationTimestamp", ""))
     first = found[0]
     actual = ActualDefinition(first["Id"], first["Arn"], first["Name"], first.get("LatestVersion") or "",
@@ -213,12 +224,13 @@ def _definition(shared, kind, found, desired_group, facts, certificate) -> Actua
     recorded = facts.definitions.get(kind.key) if facts else None
     actual.recorded_template = recorded[1] if recorded else None
     template = desired_group.template_hash(kind.key) if kind.key in desired_group.definitions else None
-    same_cert = kind.key != "core" or (facts is not None and certificate == facts.certificate)
+    same_cert = kind.key not in certificates or (facts is not None
+                                                 and certificates[kind.key] == facts.certificates(kind.key))
     if recorded and recorded[0] == actual.latest_version:
         if recorded[1] == template and same_cert:
             actual.unchanged = True
             return actual
-        share = (recorded[1], facts.certificate if kind.key == "core" else "")
+        share = (recorded[1], json.dumps(facts.certificates(kind.key), sort_keys=True))
         actual.content = shared.contents.get(kind, actual.id, actual.latest_version, share)
         return actual
     actual.drifted = recorded is not None
@@ -260,16 +272,23 @@ def _associated_role(ctx, group_id):
 
 def _old_cores(shared, actual, desired_group):
     """Core devices of the group's current core definition that the spec no longer names."""
-    core_def = actual.definitions.get("core")
-    if not core_def or core_def.unchanged or not core_def.content:
+    return _dropped_things(shared, actual.definitions.get("core"), "Cores", desired_group, names.core_policy_name)
+
+
+def _dropped_things(shared, definition, entries, desired_group, policy_name):
+    """The things (with their certificates and policies) that the current core or device
+    `definition` names and the spec no longer does, as a core or as a device of any group (a
+    device moved to another group stays). Their keys were kept where the spec keeps the
+    core's, as far as gg can know."""
+    if not definition or definition.unchanged or not definition.content:
         return []
+    wanted = {desired_group.core.thing} | {d.thing for d in desired_group.devices} | set(shared.things)
     out = []
-    for core in core_def.content.get("Cores", []):
-        thing = core.get("ThingArn", "").split("/", 1)[-1]
-        if thing and thing != desired_group.core.thing:
-            out.append(discover_for_removal(shared.ctx, thing, names.core_policy_name(thing),
-                                            desired_group.core.certs_dir, shared.certificates,
-                                            [c for c in [core.get("CertificateArn")] if c]))
+    for entry in definition.content.get(entries) or []:
+        thing = entry.get("ThingArn", "").split("/", 1)[-1]
+        if thing and thing not in wanted:
+            out.append(discover_for_removal(shared.ctx, thing, policy_name(thing), desired_group.core.certs_dir,
+                                            shared.certificates, [c for c in [entry.get("CertificateArn")] if c]))
     return out
 
 

@@ -1,8 +1,8 @@
 """Spec -> what Greengrass V1 should hold: groups and definition versions in the API's own shapes.
 
-Only two values are unknowable before creation, the group id and the core's certificate
-ARN; they stay as the placeholders below and the diff puts in their values (from
-discovery) or Refs to the steps that will produce them.
+Only the group id and the certificate ARNs (the core's, each device's) are unknowable
+before creation; they stay as the placeholders below and the diff puts in their values
+(from discovery) or Refs to the steps that will produce them.
 """
 import hashlib
 import json
@@ -10,7 +10,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from gg_manager.errors import GGError
 from gg_manager.provision import policies
 from gg_manager.resources import names
 from gg_manager.resources.artifacts import DesiredModel, ModelSource, desired_model, model_sources, record_key
@@ -23,6 +22,11 @@ from gg_manager.targets.v1.device_files import config_files, gg_host
 
 GROUP_ID = "${group_id}"
 CORE_CERT = "${core_certificate_arn}"
+
+
+def device_cert(device):
+    """The placeholder of a device's certificate ARN in the device definition."""
+    return "${device_certificate_arn:%s}" % device
 
 
 @dataclass
@@ -41,6 +45,7 @@ class DesiredGroup:
     models: List[str]                     # model object keys the group uses
     sagemaker_jobs: List[str]
     model_sources: List[ModelSource] = field(default_factory=list)   # checked to exist before planning
+    devices: List[DesiredCoreDevice] = field(default_factory=list)   # greengo's Devices: thing, key, policy
 
     def template_hash(self, kind):
         """A digest of the definition as gg would send it, placeholders included."""
@@ -76,9 +81,6 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
     excluded = [path for path, _ in never_packed(spec)]
     record_bucket = names.default_artifact_bucket(ctx.account, ctx.region)
     for group in selected:
-        if group.devices:
-            raise GGError("group %s: Devices are accepted by `gg validate` but provisioning device things is "
-                          "not built yet; remove them from the spec to apply" % group.name)
         for fn in group.functions:
             if fn.managed:
                 functions.setdefault(fn.name, desired_function(ctx, fn, zip_cache, excluded)).groups.append(group.name)
@@ -107,9 +109,11 @@ def _local_models(group, bucket, models, buckets):
 def _desired_group(ctx, spec_dir, group, model_uris, config_file):
     thing_arn = ctx.arn("iot", "thing/" + group.core.name)
     definitions = definition_versions(ctx, group, thing_arn, model_uris)
-    publish, subscribe = policies.cloud_topics(definitions.get("subscription", {}).get("Subscriptions", []))
+    subscriptions = definitions.get("subscription", {}).get("Subscriptions", [])
+    publish, subscribe = policies.cloud_topics(subscriptions)
+    synced = [d.name for d in group.devices if d.sync_shadow]     # the core syncs their shadows
     policy = policies.core_iot_policy(ctx.region, ctx.account, group.core.name, GROUP_ID, publish, subscribe,
-                                      partition=ctx.partition)
+                                      synced, partition=ctx.partition)
     jobs = sorted({r.source.job_arn for r in group.models if isinstance(r.source, m.SageMakerModel)})
     role, role_arn = None, group.role_arn
     if not role_arn:
@@ -123,7 +127,20 @@ def _desired_group(ctx, spec_dir, group, model_uris, config_file):
         definitions=definitions, role=role, role_arn=role_arn,
         functions=[f.name for f in group.functions if f.managed],
         models=sorted(u.split("/", 3)[3] for u in model_uris.values()), sagemaker_jobs=jobs,
-        model_sources=model_sources(group.models))
+        model_sources=model_sources(group.models),
+        devices=desired_devices(ctx, spec_dir, group, subscriptions))
+
+
+def desired_devices(ctx, spec_dir, group, subscriptions) -> List[DesiredCoreDevice]:
+    """Each of the group's devices: its thing, its key folder, its own least-privilege policy."""
+    out = []
+    for device in group.devices:
+        publish, subscribe = policies.device_topics(subscriptions, ctx.arn("iot", "thing/" + device.name))
+        policy = policies.device_iot_policy(ctx.region, ctx.account, device.name, publish, subscribe,
+                                            partition=ctx.partition)
+        out.append(DesiredCoreDevice(device.name, group.name, names.device_policy_name(device.name), policy,
+                                     os.path.normpath(os.path.join(spec_dir, device.key_path))))
+    return out
 
 
 def group_role(ctx, group, jobs, model_uris) -> Optional[DesiredRole]:
@@ -148,6 +165,7 @@ def definition_versions(ctx, group, thing_arn, model_uris=None) -> Dict[str, dic
     alias_arns = {f.name: ctx.arn("lambda", "function:%s:%s" % (f.name, f.alias)) for f in group.functions}
     contents = {
         "core": core_definition(group, thing_arn, CORE_CERT),
+        "device": device_definition(ctx, group),
         "function": function_definition(group, alias_arns),
         "resource": resource_definition(group, model_uris or {}),
         "subscription": subscription_definition(group, resolver(ctx, group)),
@@ -160,6 +178,12 @@ def definition_versions(ctx, group, thing_arn, model_uris=None) -> Dict[str, dic
 def core_definition(group, thing_arn, certificate_arn):
     return {"Cores": [{"Id": group.core.name, "ThingArn": thing_arn, "CertificateArn": certificate_arn,
                        "SyncShadow": group.core.sync_shadow}]}
+
+
+def device_definition(ctx, group):
+    return {"Devices": [{"Id": d.name, "ThingArn": ctx.arn("iot", "thing/" + d.name),
+                         "CertificateArn": device_cert(d.name), "SyncShadow": d.sync_shadow}
+                        for d in group.devices]}
 
 
 def function_configuration(fn: m.Function) -> dict:

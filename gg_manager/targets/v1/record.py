@@ -3,6 +3,7 @@
 One JSON object per spec in gg's artifact bucket (gg-records/<digest of the group names>.json):
 
     {"groups": {"store-1": {"group_version": "<id>", "certificate": "<arn>",
+                            "devices": {"<device>": "<its certificate arn>", ...},   (when it has any)
                             "definitions": {"function": {"version": "<id>", "template": "<hash>"}, ...}}}}
 
 Every entry is a fact that cannot go stale: versions are immutable, so "version V of the
@@ -23,14 +24,19 @@ class GroupFacts:
     group_version: str
     certificate: str
     definitions: Dict[str, Tuple[str, str]] = field(default_factory=dict)   # kind -> (version, template)
+    devices: Dict[str, str] = field(default_factory=dict)                   # device -> certificate ARN
 
     @classmethod
     def parse(cls, data) -> Optional["GroupFacts"]:
         try:
             defs = {k: (v["version"], v["template"]) for k, v in (data.get("definitions") or {}).items()}
-            return cls(data["group_version"], data.get("certificate") or "", defs)
-        except (AttributeError, KeyError, TypeError):
+            return cls(data["group_version"], data.get("certificate") or "", defs, dict(data.get("devices") or {}))
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None
+
+    def certificates(self, kind):
+        """The certificate ARNs a definition of `kind` named when gg made it ("" for other kinds)."""
+        return {"core": self.certificate, "device": self.devices}.get(kind, "")
 
 
 def facts_of(record, group) -> Optional[GroupFacts]:
