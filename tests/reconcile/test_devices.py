@@ -317,8 +317,8 @@ def test_device_definition_changed_outside_gg_is_drift_and_apply_puts_it_back(de
     assert code == 2
     assert {(c["action"], c["kind"], c["cause"]) for c in plan["changes"]} == {
         ("update", "device definition", "drift"), ("create", "group version", "drift")}
-    change = [c for c in plan["changes"] if c["kind"] == "device definition"][0]
-    assert "Devices[%s-cam].SyncShadow: false -> true" % p in change["fields"]
+    _, text = project.gg("plan")                               # what a reviewer reads: field, expected, found
+    assert "~ Devices[%s-cam].SyncShadow: expected true, found false" % p in text, text
     assert project.gg("apply")[0] == 0
     _, content = definition(aws_env, "device", p + "-g-devices")
     assert {d["Id"]: d["SyncShadow"] for d in content["Devices"]} == {p + "-cam": True, p + "-sensor": False}
