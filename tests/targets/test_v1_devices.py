@@ -2,6 +2,7 @@
 the key made locally) and own policy; the device definition naming them; what an edit or a dropped
 device plans."""
 from gg_manager.plan.model import Ref
+from gg_manager.plan.review import differences
 from gg_manager.resources.compare import substitute
 from gg_manager.resources.iot import ActualCoreDevice, ActualPolicy
 from gg_manager.resources.iot_removal import Certificate, CoreDeviceRemoval
@@ -21,6 +22,18 @@ Loggers:""").replace("  - {Id: out, Source: Lambda::fn, Subject: shop/out, Targe
   - {Id: cmd, Source: Lambda::fn, Subject: cam/cmd, Target: Device::cam-1}
   - {Id: temp, Source: Device::sensor, Subject: sensors/temp, Target: cloud}
 """)
+
+
+def short(certificate_arn):
+    """A certificate ARN as the plan shows it: its id (a SHA-256) cut to 12 hex digits."""
+    prefix, _, cert_id = certificate_arn.rpartition("/")
+    return "%s/%s…" % (prefix, cert_id[:12])
+
+
+def reads(change):
+    """What a reviewer reads under `change` in the plan: its differences (drift as expected/found)."""
+    return ["%s %s" % (line.mark, line.text) for line in differences(change.before, change.after,
+                                                                      change.cause == "drift") if line.depth == 0]
 
 
 def summary(plan):
@@ -112,7 +125,9 @@ def test_a_device_added(tmp_path):
                              ("create", "iot policy", "door-gg-policy"), ("create", "iot thing", "door"),
                              ("update", "device definition", "shop-devices")]
     update = find(plan, "device definition")
-    assert update.fields == ["Devices[door]: added"]
+    assert reads(update) == [
+        "+ Devices[door]: {ThingArn: arn:aws:iot:%s:%s:thing/door, CertificateArn: <3.2 arn>, SyncShadow: false}"
+        % (REGION, ACCOUNT)]
     assert [s.operation for s in update.steps] == ["greengrass:CreateDeviceDefinitionVersion"]
     entries = update.steps[0].params["Devices"]
     assert [e["Id"] for e in entries] == ["cam-1", "sensor", "door"]
@@ -127,7 +142,7 @@ def test_sync_shadow_changed_updates_the_definition_and_the_core_policy(tmp_path
     plan = diff(desired, before)
     assert summary(plan) == [("create", "group version", "shop"), ("update", "device definition", "shop-devices"),
                              ("update", "iot policy", "shop-core-gg-policy")]
-    assert find(plan, "device definition").fields == ["Devices[sensor].SyncShadow: false -> true"]
+    assert reads(find(plan, "device definition")) == ["~ Devices[sensor].SyncShadow: false -> true"]
 
 
 def core_policy(desired):
@@ -165,7 +180,9 @@ def test_a_dropped_device_goes_before_the_definition_stops_naming_it(tmp_path):
     assert [s.operation for s in cert.steps] == ["iot:UpdateCertificate", "iot:DetachPolicy",
                                                  "iot:DetachThingPrincipal", "iot:DeleteCertificate"]
     assert cert.fields == ["device no longer in the spec"]
-    assert find(plan, "device definition").fields == ["Devices[sensor]: removed"]
+    assert reads(find(plan, "device definition")) == [
+        "- Devices[sensor]: {ThingArn: arn:aws:iot:%s:%s:thing/sensor, CertificateArn: %s, SyncShadow: false}"
+        % (REGION, ACCOUNT, short(device_certificate("sensor")))]
 
 
 def test_the_last_device_dropped_deletes_the_definition_after_the_group_version(tmp_path):
@@ -200,8 +217,8 @@ def test_a_device_certificate_replaced_outside_gg_is_what_the_definition_names_n
         True, [other], ActualPolicy(desired.groups[0].devices[1].policy, [other]))
     plan = diff(desired, actual)
     assert summary(plan) == [("create", "group version", "shop"), ("update", "device definition", "shop-devices")]
-    assert find(plan, "device definition").fields == [
-        "Devices[sensor].CertificateArn: %s -> %s" % (device_certificate("sensor")[:67] + "...", other[:67] + "...")]
+    assert reads(find(plan, "device definition")) == [
+        "~ Devices[sensor].CertificateArn: %s -> %s" % (short(device_certificate("sensor")), short(other))]
 
 
 def test_a_device_whose_policy_was_detached_gets_it_again(tmp_path):
