@@ -1,6 +1,12 @@
 """`gg core run` picks its core from the spec or --config: a V2 core device (config.yaml) or a V1 core
 (config.json); what it cannot start from is one line on stderr and exit 1, never a traceback."""
 import socket
+import types
+
+import pytest
+
+from gg_manager.core.pick import Choice, pick
+from gg_manager.errors import GGError
 
 
 def _one_line_error(code, err):
@@ -66,17 +72,11 @@ Groups:
 
 
 def _args(spec, **kw):
-    import types
     base = dict(config=None, file=str(spec), var=(), values=(), env=(), target=None, group=())
     return types.SimpleNamespace(**dict(base, **kw))
 
 
 def test_in_a_fleet_spec_the_group_whose_config_gg_wrote_or_group_picks_the_core(tmp_path):
-    import pytest
-
-    from gg_manager.core.pick import Choice, pick
-    from gg_manager.errors import GGError
-
     spec = tmp_path / "greengrass.yaml"
     spec.write_text(FLEET)
     with pytest.raises(GGError, match=r"2 groups \(old-store, new-store\) and gg wrote the config of none of "
