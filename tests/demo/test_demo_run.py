@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from gg_manager.demo.processes import alive
+
 pytest.importorskip("mxnet")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SMALL = ["--samples", "600", "--epochs", "3"]       # right on every validation image, in half the time
@@ -18,14 +20,6 @@ def _demo(tmp_path, *args):
     return subprocess.Popen([sys.executable, "-m", "gg_manager.demo", "--work-dir", str(tmp_path / "demo")]
                             + SMALL + list(args), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-
-
-def _alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _pids(output, label):
@@ -42,7 +36,7 @@ def test_the_demo_on_v2_passes_and_leaves_nothing(tmp_path):
     assert "answered in" in output                                   # the on-demand request
     assert "AWS after gg remove: nothing left" in output and "processes left: none" in output, output
     assert "accuracy: " in output and "demo passed" in output, output
-    assert not [pid for pid in _pids(output, "pid ") if _alive(pid)]   # the core, as `ps` would see it
+    assert not [pid for pid in _pids(output, "pid ") if alive(pid)]   # the core, as `ps` would see it
 
 
 def test_the_demo_interrupted_while_predicting_removes_everything(tmp_path):
@@ -60,4 +54,4 @@ def test_the_demo_interrupted_while_predicting_removes_everything(tmp_path):
     assert proc.returncode == 130, output[-4000:]
     assert "AWS after gg remove: nothing left" in output and "processes left: none" in output, output
     assert "demo interrupted; everything it started was stopped and removed" in output
-    assert not [pid for pid in _pids(output, "pid ") if _alive(pid)]
+    assert not [pid for pid in _pids(output, "pid ") if alive(pid)]
