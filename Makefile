@@ -34,8 +34,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/vermin -t=3.7- --no-tips --violations lambdas
 
+# make demo: on Greengrass V2 (a local V2 core device); make demo TARGET=v1: on Greengrass V1
 demo: $(STAMP)
-	$(BIN)/python -m gg_manager.demo
+	$(BIN)/python -m gg_manager.demo $(if $(TARGET),--target $(TARGET))
 
 clean:
 	rm -rf $(VENV) .gg .pytest_cache

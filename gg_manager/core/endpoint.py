@@ -15,3 +15,17 @@ def sandbox_health(endpoint_url, timeout=3.0):
         return data if isinstance(data, dict) and data.get("ok") else None
     except (urllib.error.URLError, OSError, ValueError):
         return None
+
+
+def reachable(endpoint_url, timeout=3.0):
+    """None when something accepts connections at the URL's host and port, else the reason (one line)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(endpoint_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc) or type(exc).__name__

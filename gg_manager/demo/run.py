@@ -3,6 +3,10 @@
 sandbox -> train a classifier -> gg create -> local core -> gg deploy -> camera
 Lambda plays a generated clip -> inference Lambda -> MQTT predictions scored
 against the clip's ground truth -> gg remove -> core and sandbox stopped.
+
+On Greengrass V2 (the default) the local core is a V2 core device reading the config.yaml
+gg create wrote beside its key, and gg remove runs while it still runs (the device takes the
+empty revision); on V1 (`--target v1`) it is a V1 core reading config/config.json.
 """
 import os
 import shutil
@@ -23,12 +27,18 @@ from .predictions import Listener, Score
 from .processes import alive, run_gg, start_core
 
 GROUP = "gg-demo"
+CORE = GROUP + "_Core"          # the example's core: {{ group }}_Core, keys in ./certs
+TARGETS = {                     # target: (what it is called, the core's config file in the app, its logs)
+    "v2": ("Greengrass V2", os.path.join("certs", CORE + ".config.yaml"), "core/logs/<component>.log"),
+    "v1": ("Greengrass V1", os.path.join("config", "config.json"), "core/var/log/user/... (one per Lambda)"),
+}
 STALL_S = 15.0                  # no new clip frame answered for this long: the stream is stuck
 
 
 @dataclass
 class Options:
     work_dir: str = ".gg/demo"
+    target: str = "v2"             # v2 | v1: where gg deploys the example and which local core runs it
     spec: str = ""                 # the example greengrass.yaml (default: the one gg carries, as `gg init` writes it)
     samples: int = 1000
     epochs: int = 5
@@ -143,7 +153,7 @@ class Demo:
         clip = dataset.write_clip(os.path.join(self.work, "clip"), self.truth)
         self.out("   camera clip: %s (%d frames, %dx%d, ground truth in truth.json)" % (
             clip, len(self.truth), dataset.FRAME_SIZE[0], dataset.FRAME_SIZE[1]))
-        self.vars = ["--target", "v1"]      # the local core `make demo` runs is V1's (V2's: issue 14)
+        self.vars = ["--target", self.o.target]
         for key, value in (("group", GROUP), ("model_source", "./model"), ("camera_source", clip),
                            ("frames_dir", os.path.join(self.work, "frames")),
                            ("feedback_dir", os.path.join(self.work, "feedback")),
@@ -151,15 +161,17 @@ class Demo:
             self.vars += ["--var", "%s=%s" % (key, value)]
 
     def provision(self):
-        self.step("gg create  (the example greengrass.yaml on Greengrass V1, rendered with %s)" % " ".join(
-            v for v in self.vars if "=" in v))
+        self.step("gg create  (the example greengrass.yaml on %s, rendered with %s)" % (
+            TARGETS[self.o.target][0], " ".join(v for v in self.vars if "=" in v)))
         self.created = True           # from here on, cleanup runs gg remove
         with self.timed("gg create"):
             self.gg("create", "--yes", show=lambda line: not line.startswith(("shared: ", "group %s: " % GROUP))
                     or "wrote" in line)
-        self.step("Local Greengrass core: gg core run (log: %s)" % os.path.join(self.work, "core.log"))
-        self.core = start_core(os.path.join(self.app, "config", "config.json"), os.path.join(self.work, "core"),
-                               self.env, os.path.join(self.work, "core.log"), self.app)
+        config = os.path.join(self.app, TARGETS[self.o.target][1])
+        self.step("Local %s core: gg core run --config %s (log: %s)" % (
+            TARGETS[self.o.target][0], os.path.relpath(config, self.app), os.path.join(self.work, "core.log")))
+        self.core = start_core(config, os.path.join(self.work, "core"), self.env, os.path.join(self.work, "core.log"),
+                               self.app)
         self.out("   pid %d" % self.core.proc.pid)
         self.topic = "gg/%s" % GROUP
         self.listener = Listener(self.sandbox.mqtt_host, self.sandbox.mqtt_port)
@@ -167,7 +179,8 @@ class Demo:
         self.out("   cloud side subscribed to %s/predictions and %s/errors" % (self.topic, self.topic))
 
     def deploy(self):
-        self.step("gg deploy  (waits for the core's report)")
+        self.step("gg deploy  (waits for the core's report%s)" % (
+            ": the device's SUCCEEDED" if self.o.target == "v2" else ""))
         self.deploy_started = time.monotonic()
         try:
             with self.timed("gg deploy"):
@@ -239,25 +252,37 @@ class Demo:
         self.step("Cleaning up")
         if self.listener is not None:
             self.listener.close()
-        if self.core is not None:
-            stuck, left = self.core.stop()
-            self.out("   core stopped (exit %s)" % self.core.proc.returncode)
-            if stuck:
-                self.problems.append("the core ignored SIGTERM and was killed")
-            if left:
-                self.problems.append("Lambda processes outlived the core: %s" % left)
-        if self.created and self.sandbox is not None:
-            try:
-                with self.timed("gg remove"):
-                    # --all: the demo's sandbox holds no other app, so gg's shared bucket and tables go too
-                    self.gg("remove", "--yes", "--purge-local", "--all", show=lambda line: line.startswith("Removed"))
-            except DemoFailed as exc:
-                self.problems.append(str(exc))
-            self.check_aws_empty()
+        if self.o.target == "v2":       # the device takes the empty revision gg remove deploys, then stops
+            self.remove()
+            self.stop_core()
+        else:                           # a V1 core stops first: gg remove resets the group's deployments
+            self.stop_core()
+            self.remove()
         if self.sandbox is not None:
             self.sandbox.stop()
             self.out("   sandbox stopped")
         self.check_processes()
+
+    def stop_core(self):
+        if self.core is None:
+            return
+        stuck, left = self.core.stop()
+        self.out("   core stopped (exit %s)" % self.core.proc.returncode)
+        if stuck:
+            self.problems.append("the core ignored SIGTERM and was killed")
+        if left:
+            self.problems.append("Lambda processes outlived the core: %s" % left)
+
+    def remove(self):
+        if not (self.created and self.sandbox is not None):
+            return
+        try:
+            with self.timed("gg remove"):
+                # --all: the demo's sandbox holds no other app, so gg's shared bucket and tables go too
+                self.gg("remove", "--yes", "--purge-local", "--all", show=lambda line: line.startswith("Removed"))
+        except DemoFailed as exc:
+            self.problems.append(str(exc))
+        self.check_aws_empty()
 
     def check_aws_empty(self):
         """What the AWS APIs still list of the demo: nothing, if gg remove did its job."""
@@ -269,7 +294,8 @@ class Demo:
         if left:
             self.problems.append("AWS resources left after gg remove: %s" % left)
         self.out("   AWS after gg remove: %s" % (
-            "no group, function, thing, certificate, role or bucket left" if not left else left))
+            "nothing left (no group, component, deployment, core device, function, thing, thing group, "
+            "certificate, policy, role alias, job, role, bucket or table)" if not left else left))
 
     def check_processes(self):
         pids = {"sandbox": self.sandbox.pid if self.sandbox else None,
@@ -300,7 +326,7 @@ class Demo:
                 m.get("backend"), m.get("task"), m.get("name"), m.get("epoch"), m.get("sha256"), m.get("device"),
                 "%.2f ms" % forward if forward is not None else "-"))
         self.out("   timings: " + ", ".join("%s %.1fs" % (n, t) for n, t in self.timings if t is not None))
-        self.out("   logs kept in %s: core.log, gg-*.log, core/var/log/user/... (one per Lambda)" % self.work)
+        self.out("   logs kept in %s: core.log, gg-*.log, %s" % (self.work, TARGETS[self.o.target][2]))
         for problem in self.problems:
             self.out("   PROBLEM: " + problem)
         self.out("")

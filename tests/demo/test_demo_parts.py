@@ -46,3 +46,23 @@ def test_score_counts_every_answer_against_the_frame_it_came_from():
     assert score.accuracy == pytest.approx(2 / 3.0)
     assert score.confusion() == {("blue", "green"): 1}
     assert score.forward_median_ms() == 2.0 and score.model == {"sha256": "abc"}
+
+
+def test_the_leftovers_check_lists_v2_resources_too(sandbox):
+    """What the demo checks after gg remove covers Greengrass V2: a component, a thing group, an IoT policy
+    and a job made with plain boto3 are each reported."""
+    import types
+
+    from gg_manager.demo.leftovers import aws_leftovers
+
+    name = sandbox.unique_name("demo")
+    gg2, iot = sandbox.boto3_client("greengrassv2"), sandbox.boto3_client("iot")
+    gg2.create_component_version(inlineRecipe=json.dumps({
+        "RecipeFormatVersion": "2020-01-25", "ComponentName": name, "ComponentVersion": "1.0.0"}).encode())
+    group_arn = iot.create_thing_group(thingGroupName=name)["thingGroupArn"]
+    iot.create_policy(policyName=name, policyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}))
+    iot.create_job(jobId=name, targets=[group_arn], document="{}")
+    found = aws_leftovers(types.SimpleNamespace(endpoint_url=sandbox.endpoint_url, region=sandbox.region), name)
+    assert name in found["components"] and name in found["thing groups"], found
+    assert name in found["iot policies"] and name in found["jobs"], found

@@ -9,9 +9,12 @@
 
 Each `app` is a work folder holding a copy of the example spec, the repository's
 Lambdas, a small classifier trained by the demo's trainer and a generated clip;
-its group name is unique (--var group=...). Teardown stops the core (asserting no
-Lambda process is left) and runs `gg remove --yes --purge-local`, then asserts the
-AWS listings hold nothing of the group.
+its group name is unique (--var group=...). `app` deploys to Greengrass V1 and its
+teardown stops the core (asserting no Lambda process is left), then runs `gg remove
+--yes --purge-local`; `app_v2` deploys to Greengrass V2 (the core is a V2 core device
+reading the config.yaml gg create wrote) and runs `gg remove` while the device still
+runs (it takes the empty revision), then stops it. Both then assert the AWS listings
+hold nothing of the group.
 """
 import os
 import shutil
@@ -30,7 +33,7 @@ CLIP_LABELS = dataset.clip_labels(frames_per_label=2, rounds=1)
 
 
 class App:
-    def __init__(self, sandbox, folder, model, clip):
+    def __init__(self, sandbox, folder, model, clip, target="v1"):
         self.sandbox = sandbox
         self.folder = str(folder)
         self.group = "e2e-" + uuid.uuid4().hex[:8]
@@ -42,12 +45,15 @@ class App:
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.model = os.path.join(self.folder, "model")
         shutil.copytree(model, self.model)
-        self.vars = ["--target", "v1"]     # the local core here is V1's (V2's: issue 14)
+        self.target = target
+        self.vars = ["--target", target]
         for key, value in (("group", self.group), ("model_source", "./model"), ("camera_source", clip),
                            ("frames_dir", os.path.join(self.folder, "frames")),
                            ("feedback_dir", os.path.join(self.folder, "feedback")), ("capture_fps", "5")):
             self.vars += ["--var", "%s=%s" % (key, value)]
-        self.config_path = os.path.join(self.folder, "config", "config.json")   # written by gg create
+        self.core_name = self.group + "_Core"                                   # the example's {{ group }}_Core
+        self.config_path = os.path.join(self.folder, *(                          # written by gg create
+            ("certs", self.core_name + ".config.yaml") if target == "v2" else ("config", "config.json")))
         self.env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_SESSION_TOKEN")}
         self.env.update(sandbox.env())
         self.created = False
@@ -78,7 +84,31 @@ class App:
         return output
 
     def aws_leftovers(self):
-        """What the AWS APIs list of this group (every page): its group, Lambdas, core thing and roles."""
+        """What the AWS APIs list of this group (every page): its V1 group or V2 thing group, components
+        and deployments, Lambdas, core thing and roles."""
+        found = self._v1_leftovers()
+        if self.target == "v2":
+            found.update(self._v2_leftovers())
+        return found
+
+    def _v2_leftovers(self):
+        sb = self.sandbox
+        gg2, iot = sb.boto3_client("greengrassv2"), sb.boto3_client("iot")
+        mine = self.group + "-"
+        found = {
+            "thing groups": [g["groupName"] for g in paginate(iot, "list_thing_groups", "thingGroups")
+                             if g["groupName"] == self.group],
+            "components": [c["componentName"] for c in paginate(gg2, "list_components", "components", scope="PRIVATE")
+                           if c["componentName"].startswith(mine)],
+            "deployments": [d["deploymentName"] for d in paginate(gg2, "list_deployments", "deployments",
+                                                                  historyFilter="ALL")
+                            if d["targetArn"].endswith("thinggroup/" + self.group)],
+            "core devices": [c["coreDeviceThingName"] for c in paginate(gg2, "list_core_devices", "coreDevices")
+                             if c["coreDeviceThingName"] == self.core_name],
+        }
+        return {k: v for k, v in found.items() if v}
+
+    def _v1_leftovers(self):
         sb = self.sandbox
         groups = [g["Name"] for g in paginate(sb.boto3_client("greengrass"), "list_groups", "Groups")
                   if g["Name"] == self.group]
@@ -122,6 +152,20 @@ def app(sandbox, tmp_path, trained_model, clip, core):
     if application.created:
         core.stop()
         application.gg_ok("remove", "--yes", "--purge-local")
+        assert application.aws_leftovers() == {}
+        assert not os.path.exists(application.config_path)
+
+
+@pytest.fixture
+def app_v2(sandbox, tmp_path, trained_model, clip, core):
+    """The example app on Greengrass V2; removed after the test while its core device runs, then the core stops."""
+    application = App(sandbox, tmp_path / "app", trained_model.folder, clip, target="v2")
+    yield application
+    if application.created:
+        try:
+            application.gg_ok("remove", "--yes", "--purge-local")
+        finally:
+            core.stop()
         assert application.aws_leftovers() == {}
         assert not os.path.exists(application.config_path)
 

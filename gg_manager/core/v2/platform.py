@@ -3,7 +3,8 @@
 The rules are the nucleus's: the first manifest whose every Platform attribute is satisfied
 wins (no Platform, `*` or a missing value = wildcard; `/regex/` matches the whole label;
 `all`/`any` are wildcards for os and architecture; other labels must begin with a letter or
-digit and match exactly). A manifest without its own Lifecycle takes the recipe's global
+digit and match exactly). A `name` in Platform is the platform's friendly name (CreateComponentVersion's
+componentPlatforms[].name, which the sandbox writes into a Lambda component's Platform), not an attribute. A manifest without its own Lifecycle takes the recipe's global
 Lifecycle filtered by the manifest's Selections (plus `all`).
 """
 import logging
@@ -15,6 +16,7 @@ log = logging.getLogger("gg.core.v2.platform")
 
 ALL = "all"
 WILDCARD = "*"
+FRIENDLY_NAME = "name"
 _SIMPLE_LABEL = re.compile(r"^[a-zA-Z0-9]")
 _ARM_DETAILS = ("armv6l", "armv7l", "armv8l", "armv6b", "armv7b", "armv8b")
 
@@ -54,7 +56,7 @@ def attribute_satisfied(name, label, template):
 def manifest_matches(requirement, device):
     if not requirement:
         return True
-    return all(attribute_satisfied(k, device.get(k), v) for k, v in requirement.items())
+    return all(attribute_satisfied(k, device.get(k), v) for k, v in requirement.items() if k != FRIENDLY_NAME)
 
 
 def best_manifest(manifests, device):

@@ -132,6 +132,9 @@ def test_manifest_selection_follows_the_nucleus():
     assert not plat.manifest_matches({"os": "windows"}, LINUX)
     assert not plat.manifest_matches({"runtime": "aws_nucleus_lite"}, LINUX)  # a label the device lacks
     assert not plat.manifest_matches({"os": "!linux"}, LINUX)                 # reserved syntax never matches
+    # a friendly name (componentPlatforms[].name in a Lambda component's recipe) is not an attribute
+    assert plat.manifest_matches({"os": "linux", "name": "Linux"}, LINUX)
+    assert not plat.manifest_matches({"os": "windows", "name": "Linux"}, LINUX)
     recipe = parse_recipe(json.dumps(_recipe(Manifests=[
         {"Platform": {"os": "windows"}, "Lifecycle": {"Run": "win"}},
         {"Platform": {"os": "linux", "architecture": "aarch64"}, "Lifecycle": {"Run": "arm"}},
