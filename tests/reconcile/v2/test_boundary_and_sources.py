@@ -3,17 +3,13 @@ role, the group's token exchange role) gets the run's permissions boundary, and 
 AWS that does not exist fails the plan at the spec's file:line before anything is written."""
 import json
 
-BOUNDARY = "arn:aws:iam::123456789012:policy/gg-permissions-boundary"
+from tests.reconcile.test_permissions_boundary import BOUNDARY, boundary_of
 
 
 def roles_of(project):
+    """A Lambda's execution role and the group's token exchange role."""
     p = project.prefix
     return ["gg-fn-%s-fn" % p, "gg-%s-g-tes" % p]
-
-
-def boundary_of(aws_env, role):
-    found = aws_env.boto3_client("iam").get_role(RoleName=role)["Role"]
-    return (found.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
 
 
 def test_every_v2_role_gets_the_boundary_and_the_plan_shows_it(v2_project, aws_env):
