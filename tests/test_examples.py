@@ -137,7 +137,7 @@ def test_the_merge_job_applies_the_saved_plan_and_never_plans():
 
 def test_every_policy_file_the_workflow_names_is_shipped_and_json():
     text = open(WORKFLOW_FILE).read()
-    for name in sorted(set(re.findall(r"[\w-]+\.json", text)) - {"plan.json", "rollout.json"}):
+    for name in sorted(set(re.findall(r"[\w-]+\.json", text)) - {"plan.json", "deploy.json", "rollout.json"}):
         with open(os.path.join(CI, name)) as f:
             assert json.load(f)["Version"] == "2012-10-17", name
 
@@ -154,6 +154,8 @@ class Job:
     def run(self):
         env = self.r.environment(self.job)
         for step in self.job["steps"]:
+            if "if" in step and not self.r.condition(step["if"]):
+                continue
             if "uses" in step:
                 env = self.uses(step, env)
             elif "pip install" in step["run"]:
@@ -179,7 +181,10 @@ class Job:
             assert self.r.resolve(step["with"]["role-to-assume"], env).startswith("arn:aws:iam::")
             env = dict(env, **self.r.sandbox.env())
         elif action == "actions/upload-artifact":
-            self.r.github.upload(step["with"]["name"], self.r.root, step["with"]["path"].split())
+            paths = step["with"]["path"].split()
+            if step["with"].get("if-no-files-found") == "ignore":
+                paths = [p for p in paths if (self.r.root / p).exists()]
+            self.r.github.upload(step["with"]["name"], self.r.root, paths)
         elif action == "actions/github-script":
             self.comments = self.r.github.run_script(step["with"]["script"], self.r.root)
         return env
@@ -197,11 +202,21 @@ class Runner:
             expr = found.group(1).strip()
             scope, _, key = expr.partition(".")
             if scope == "vars":
-                return self.vars[key]
+                return self.vars.get(key, "")            # GitHub: an unset variable is ""
             if scope == "env":
                 return env[key]
             return {"github.token": "fake-token", "github.repository_owner": "owner"}[expr]
         return re.sub(r"\$\{\{([^}]*)\}\}", one, str(value))
+
+    def condition(self, expr):
+        """A step's `if:` as GitHub evaluates the forms the workflow uses: always(), vars.X == / != 'v'."""
+        expr = expr.strip()
+        if expr == "always()":
+            return True
+        found = re.match(r"^vars\.(\w+) (==|!=) '([^']*)'$", expr)
+        assert found, "an `if:` this runner cannot evaluate: %s" % expr
+        equal = self.vars.get(found.group(1), "") == found.group(3)
+        return equal if found.group(2) == "==" else not equal
 
     def environment(self, job):
         """The runner's environment: no AWS credentials until a job gets them, gg and gh on PATH."""
@@ -238,8 +253,10 @@ def ci(tmp_path, sandbox):
 
 
 def group_exists(sandbox, name):
+    """The group's thing group (Greengrass V2, the example's default target) as AWS lists it."""
     from gg_manager.aws.session import paginate
-    return any(g["Name"] == name for g in paginate(sandbox.boto3_client("greengrass"), "list_groups", "Groups"))
+    return any(g["groupName"] == name for g in paginate(sandbox.boto3_client("iot"), "list_thing_groups",
+                                                         "thingGroups"))
 
 
 @pytest.mark.skipif(NODE is None, reason="the comment step is JavaScript (actions/github-script): needs node")
@@ -251,7 +268,8 @@ def test_pull_request_then_merge_applies_exactly_the_reviewed_plan(ci, sandbox):
     (kind, comment), = pr.comments
     assert kind == "create" and comment["issue_number"] == 7
     assert comment["body"] == "<!-- gg-plan -->\n" + (ci.root / "plan.md").read_text()
-    assert "+ iam role               gg-%s-group-role" % ci.group in comment["body"]
+    assert "+ iam role               gg-%s-tes" % ci.group in comment["body"]          # the token exchange role
+    assert "! deployment " in comment["body"]                        # on V2 the revision is part of the plan
     assert "+     permissions boundary: %s" % BOUNDARY in comment["body"]
     assert not group_exists(sandbox, ci.group)                       # the plan job changed nothing
 
@@ -268,10 +286,13 @@ def test_pull_request_then_merge_applies_exactly_the_reviewed_plan(ci, sandbox):
     assert "Apply complete." in merge.output
     assert group_exists(sandbox, ci.group)
     iam = sandbox.boto3_client("iam")
-    role = iam.get_role(RoleName="gg-%s-group-role" % ci.group)["Role"]
-    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
-    report = json.loads((ci.root / "rollout.json").read_text())
-    assert report["ok"] and report["succeeded_count"] == 1 and report["failed_count"] == 0
+    for role in ("gg-%s-tes" % ci.group, "gg-fn-%s-inference" % ci.group):
+        found = iam.get_role(RoleName=role)["Role"]
+        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY, role
+    report = json.loads((ci.root / "deploy.json").read_text())
+    assert report["ok"] and [d["status"] for d in report["deployments"]] == ["SUCCEEDED"]
+    assert not (ci.root / "rollout.json").exists()                    # the rollout step is V1's
+    assert sorted(os.listdir(ci.github.artifact("deploy-report"))) == ["deploy.json"]
 
 
 @pytest.mark.parametrize("moved", ["aws", "code"])

@@ -100,13 +100,16 @@ def test_installed_gg_inits_validates_and_plans_from_any_folder(installed, sandb
 
     group = sandbox.unique_name("wheel")
     env = clean_env(sandbox.env())
-    plan = run([gg, "plan", "--var", "group=" + group, "--format", "json"], env=env, cwd=str(app))
+    (app / "models" / "boxes").mkdir(parents=True)          # a model of one's own, as README's first session
+    (app / "models" / "boxes" / "model-shapes.json").write_text('[{"shape": [1, 3, 224, 224]}]')
+    plan = run([gg, "plan", "--var", "group=" + group, "--var", "model_source=./models/boxes", "--format", "json"],
+               env=env, cwd=str(app))
     planned = json.loads(plan.stdout)
-    assert planned["groups"] == [group]
-    assert {("create", "group", group), ("create", "lambda", group + "-inference")} <= {
+    assert planned["groups"] == [group] and planned["target"] == "v2"     # the default target
+    assert {("create", "thing group", group), ("create", "lambda", group + "-inference")} <= {
         (c["action"], c["kind"], c["name"]) for c in planned["changes"]}
     # AWS itself says nothing was made by a plan
-    assert group not in [g["Name"] for g in sandbox.boto3_client("greengrass").list_groups()["Groups"]]
+    assert group not in [g["groupName"] for g in sandbox.boto3_client("iot").list_thing_groups()["thingGroups"]]
 
 
 def test_installed_gg_without_the_sandbox_extra_says_what_to_install(installed, tmp_path):

@@ -95,8 +95,15 @@ def confirm(question, out, assume_yes, flag="--yes"):
 
 
 def deployment_json(results):
-    return [{"group": r.group, "deployment_id": r.deployment_id, "status": r.status, "error": r.error,
-             "seconds": round(r.seconds, 1)} for r in results]
+    """Each deployment's report; a V2 one also names its IoT job and each core device's status."""
+    reports = []
+    for r in results:
+        report = {"group": r.group, "deployment_id": r.deployment_id, "status": r.status, "error": r.error,
+                  "seconds": round(r.seconds, 1)}
+        if hasattr(r, "job_id"):
+            report.update(job_id=r.job_id, devices=dict(r.devices))
+        reports.append(report)
+    return reports
 
 
 def deployment_failure(results):

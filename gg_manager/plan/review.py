@@ -278,3 +278,11 @@ def change_lines(change):
     elif change.action == "update" and (change.before is not None or change.after is not None):
         lines += differences(change.before, change.after, change.cause == "drift")
     return lines
+
+
+def drift_line(change):
+    """`update logger definition g-loggers: Loggers[sys].Level: expected INFO, found DEBUG (...)`: one
+    line of `gg status`'s drift (either target)."""
+    found = difference_texts(change.before, change.after, drift=True) if change.action == "update" else []
+    what = "; ".join(list(change.fields) + found)
+    return "%s %s %s%s" % (change.action, change.kind, change.name, ": " + what if what else "")

@@ -1,6 +1,7 @@
 """examples/ci's IAM policies, evaluated (tests/ci/iam_eval.py) against what gg really calls.
 
-The example app goes through its life against the sandbox with every AWS call recorded: plan, apply
+The example app goes through its life on Greengrass V1 (`--target v1`: the policies were derived from
+V1's calls; V2's are not evaluated here yet) against the sandbox with every AWS call recorded: plan, apply
 (with the permissions boundary), a change of code, topic, logger, tag and environment, a trust policy
 changed outside gg, deploy, rollout, remove. Then:
 - the plan role (plan-iam-policy.json) allows every call of `gg plan`, and no write at all;
@@ -104,7 +105,7 @@ class Life:
         self.phases, self.plans = {}, []
 
     def spec(self):
-        return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars)).spec
+        return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars), target="v1").spec
 
     def phase(self, name, run):
         start = len(self.calls)
@@ -125,7 +126,8 @@ class Life:
         self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
         self.sb.set_auto_complete(0)
         try:
-            self.phase("deploy", lambda: workflow.deploy(ctx, [self.group], timeout=60, out=io.StringIO()))
+            self.phase("deploy", lambda: workflow.deploy(ctx, [self.group], timeout=60, out=io.StringIO(),
+                                                         spec=self.spec()))
             self._rollout()
         finally:
             self.sb.set_auto_complete(None)
@@ -153,7 +155,7 @@ class Life:
         os.chdir(self.root)
         try:
             code = self.phase("rollout", lambda: main([
-                "rollout", "--var", "group=" + self.group, "--var", "model_source=./models/boxes",
+                "rollout", "--target", "v1", "--var", "group=" + self.group, "--var", "model_source=./models/boxes",
                 "--var", "camera_source=/frames/other.avi", "--permissions-boundary", BOUNDARY,
                 "--waves", "1,100%", "--timeout", "60", "--poll-interval", "0.2"]))
         finally:

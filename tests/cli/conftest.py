@@ -1,5 +1,6 @@
 """A minimal spec (a group and its core) in a folder of its own, and `gg` run there as a process, as a
-user runs it, against the session's sandbox."""
+user runs it, against the session's sandbox, on the default target (Greengrass V2: what a newcomer
+meets)."""
 import os
 import subprocess
 
@@ -38,10 +39,16 @@ class Folder:
         return proc.returncode, proc.stdout, proc.stderr
 
     def groups(self):
-        """This folder's group as AWS lists it (plain boto3), or None."""
-        gg = self.sandbox.boto3_client("greengrass")
-        found = [g for g in gg.list_groups()["Groups"] if g["Name"] == self.group]
+        """This folder's group as AWS lists it (plain boto3), or None: on the default target, Greengrass V2,
+        the thing group named for it."""
+        iot = self.sandbox.boto3_client("iot")
+        found = [g for g in iot.list_thing_groups()["thingGroups"] if g["groupName"] == self.group]
         return found[0] if found else None
+
+    def tags(self):
+        """The tags AWS holds on this folder's thing group."""
+        iot = self.sandbox.boto3_client("iot")
+        return {t["Key"]: t["Value"] for t in iot.list_tags_for_resource(resourceArn=self.groups()["groupArn"])["tags"]}
 
 
 @pytest.fixture

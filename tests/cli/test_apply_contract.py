@@ -24,14 +24,14 @@ def test_on_a_terminal_apply_shows_the_plan_asks_and_only_yes_applies(folder):
     env = dict(folder.env)
     args = ["apply", "--var", "group=" + folder.group]
     code, shown = run_in_terminal(args, env, folder.root, answer="y")
-    assert "+ group" in shown and "Do you want to apply these changes?" in shown
+    assert "+ thing group" in shown and "Do you want to apply these changes?" in shown
     assert "Only 'yes' will be accepted" in shown
     assert code == 1 and "Apply cancelled: nothing was changed." in shown
     assert folder.groups() is None
     code, shown = run_in_terminal(args, env, folder.root, answer="yes")
     assert code == 0, shown
     assert "Apply complete." in shown
-    assert len(re.findall(r"\+ group {10,}%s" % folder.group, shown)) == 1    # the plan shown once
+    assert len(re.findall(r"\+ thing group {5,}%s" % folder.group, shown)) == 1    # the plan shown once
     assert folder.groups() is not None
     code, shown = run_in_terminal(args, env, folder.root)                  # nothing to do: no question
     assert code == 0 and "No changes." in shown and "Enter a value" not in shown
@@ -43,7 +43,8 @@ def test_a_reviewed_plan_applies_without_asking_and_a_stale_one_is_refused(folde
     code, out, err = folder.gg("apply", "plan.json")                       # no terminal, no --yes
     assert code == 0, err
     assert folder.groups() is not None
-    folder.sandbox.boto3_client("greengrass").update_group(GroupId=folder.groups()["Id"], Name=folder.group)
+    folder.sandbox.boto3_client("iot").tag_resource(resourceArn=folder.groups()["groupArn"],    # AWS changed
+                                                    tags=[{"Key": "changed", "Value": "outside gg"}])
     (folder.root / "greengrass.yaml").write_text(
         (folder.root / "greengrass.yaml").read_text().replace("nobody", "someone"))
     code, out, err = folder.gg("apply", "plan.json")
@@ -58,18 +59,22 @@ def test_apply_deploy_and_remove_report_json(folder):
         report = json.loads(out)                          # stdout holds only the report
         assert report["applied"] is True and report["confirmed"] is True
         assert report["plan"]["groups"] == [folder.group]
-        assert {("create", "group", folder.group, "done")} <= {
+        assert {("create", "thing group", folder.group, "done")} <= {
             (c["action"], c["kind"], c["name"], c["result"]) for c in report["changes"]}
-        assert [d["status"] for d in report["deployments"]] == ["Success"]
-        assert "+ group" in err                           # progress went to stderr
+        assert [d["status"] for d in report["deployments"]] == ["SUCCEEDED"]
+        assert report["deployments"][0]["devices"] == {folder.group + "_Core": "SUCCEEDED"}
+        assert "+ thing group" in err                     # progress went to stderr
         code, out, err = folder.gg("deploy", "--format", "json", "--timeout", "60")
         assert code == 0, err
         deployed = json.loads(out)
         assert deployed["ok"] is True and deployed["deployments"][0]["group"] == folder.group
-        gg = folder.sandbox.boto3_client("greengrass")
-        status = gg.get_deployment_status(GroupId=folder.groups()["Id"],
-                                          DeploymentId=deployed["deployments"][0]["deployment_id"])
-        assert status["DeploymentStatus"] == "Success"
+        assert deployed["deployments"][0]["status"] == "SUCCEEDED"
+        found = folder.sandbox.boto3_client("greengrassv2").get_deployment(
+            deploymentId=deployed["deployments"][0]["deployment_id"])
+        assert found["targetArn"] == folder.groups()["groupArn"]
+        execution = folder.sandbox.boto3_client("iot").describe_job_execution(
+            jobId=found["iotJobId"], thingName=folder.group + "_Core")["execution"]
+        assert execution["status"] == "SUCCEEDED"
     finally:
         folder.sandbox.set_auto_complete(None)
     code, out, err = folder.gg("remove", "--yes", "--purge-local", "--format", "json")
@@ -85,11 +90,11 @@ def test_colour_on_a_terminal_only(folder):
     code, shown = run_in_terminal(args, env, folder.root)
     assert code == 0 and ESC in shown, shown
     code, shown = run_in_terminal(args, dict(env, NO_COLOR="1"), folder.root)
-    assert code == 0 and ESC not in shown and "+ group" in shown
+    assert code == 0 and ESC not in shown and "+ thing group" in shown
     code, shown = run_in_terminal(args + ["--no-color"], env, folder.root)
-    assert code == 0 and ESC not in shown and "+ group" in shown
+    assert code == 0 and ESC not in shown and "+ thing group" in shown
     code, out, err = folder.gg("plan")                   # piped
-    assert code == 0 and ESC not in out + err and "+ group" in out
+    assert code == 0 and ESC not in out + err and "+ thing group" in out
     code, shown = run_in_terminal(["plan", "--var", "group=" + folder.group, "--endpoint-url",
                                    "http://127.0.0.1:9"], env, folder.root)
     assert code == 1 and ESC + "31" in shown             # the error in red

@@ -33,7 +33,8 @@ def test_the_readme_first_session_works_as_written(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
     assert "greengrass.yaml: valid (1 group: gg-edge-ml)" in out
-    assert "Apply complete." in out and "group gg-edge-ml: Success" in out and "Deployed 1 group." in out
+    assert "Apply complete." in out                                  # on the default target, Greengrass V2:
+    assert "group gg-edge-ml: core gg-edge-ml_Core SUCCEEDED" in out and "Deployed 1 group." in out
     assert "Removed " in out and "sandbox stopped" in out
     assert "Traceback" not in proc.stderr
 

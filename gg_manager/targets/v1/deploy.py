@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.errors import GGError
 from gg_manager.plan.operations import call, paginate, read
-from gg_manager.plan.review import difference_texts
+from gg_manager.plan.review import drift_line
 
 FINAL = ("Success", "Failure")
 
@@ -102,13 +102,6 @@ def say(out, text):
     if out is not None:
         out.write(text + "\n")
         out.flush()
-
-def drift_line(change):
-    """`update logger definition g-loggers: Loggers[sys].Level: expected INFO, found DEBUG (...)`."""
-    found = difference_texts(change.before, change.after, drift=True) if change.action == "update" else []
-    what = "; ".join(change.fields + found)
-    return "%s %s %s%s" % (change.action, change.kind, change.name, ": " + what if what else "")
-
 
 def status_rows(desired, actual, plan):
     rows = []

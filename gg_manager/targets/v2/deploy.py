@@ -20,6 +20,7 @@ from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.errors import GGError
 from gg_manager.plan.execute import resolve
 from gg_manager.plan.operations import call, paginate, read
+from gg_manager.plan.review import drift_line
 from gg_manager.targets.v2 import names
 from gg_manager.targets.v2.discover import effective_deployments
 from gg_manager.targets.v2.listing import Listing
@@ -190,7 +191,7 @@ def status_rows(ctx, desired, actual, plan):
             "latest_version": dep.get("revisionId"), "deployed_version": dep.get("revisionId"),
             "deployment_status": dep.get("deploymentStatus"), "deployment_error": None,
             "spec_changes_pending": len([c for c in changes if c.cause == "spec"]),
-            "drift": ["%s %s %s" % (c.action, c.kind, c.name) for c in changes if c.cause == "drift"],
+            "drift": [drift_line(c) for c in changes if c.cause == "drift"],
             "deploy_needed": any(c.action == "deploy" for c in changes),
             "devices": [device_row(ctx, actual, found, group.core.thing)]})
     return rows

@@ -72,6 +72,7 @@ class Desired:
     record_key: str
     endpoint_url: str = ""                # the sandbox's, when gg talks to one (config.yaml points there)
     other_spec_groups: List[str] = field(default_factory=list)
+    model_sources: list = field(default_factory=list)   # resources.artifacts.ModelSource: checked before planning
 
     def group(self, name):
         return next(g for g in self.groups if g.name == name)

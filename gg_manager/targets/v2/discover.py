@@ -16,7 +16,8 @@ from gg_manager.aws.errors import missing
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.errors import GGError
 from gg_manager.plan.operations import paginate, read
-from gg_manager.resources.artifacts import SAGEMAKER_NOT_FOUND, ActualBucket, discover_bucket, object_exists, read_record
+from gg_manager.resources.artifacts import (SAGEMAKER_NOT_FOUND, ActualBucket, check_model_sources, discover_bucket,
+                                            object_exists, read_record)
 from gg_manager.resources.compare import policy_document, same_policy
 from gg_manager.resources.iam import ActualRole, discover_role
 from gg_manager.resources.iot import ActualCoreDevice, ActualPolicy, CertificateIndex, find_certificate
@@ -77,6 +78,7 @@ class Actual:
 
 
 def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:
+    check_model_sources(ctx, desired.model_sources)
     listing = Listing.read(ctx)
     record = read_record(ctx, desired.record_bucket, desired.record_key)
     index = CertificateIndex(ctx)

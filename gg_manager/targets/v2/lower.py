@@ -12,7 +12,7 @@ import os
 from gg_manager.errors import GGError
 from gg_manager.package.model_zip import model_zip, zip_digest
 from gg_manager.resources import names as gg_names
-from gg_manager.resources.artifacts import record_key
+from gg_manager.resources.artifacts import model_sources, record_key
 from gg_manager.resources.iam import DesiredRole
 from gg_manager.resources.iot import DesiredCoreDevice
 from gg_manager.resources.lambda_fn import desired_function
@@ -35,7 +35,7 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
     selected = [g for g in spec.groups if only is None or g.name in set(only)]
     excluded = [path for path, _ in never_packed(spec)]
     default_bucket = gg_names.default_artifact_bucket(ctx.account, ctx.region)
-    functions, unmanaged, models, buckets, groups = {}, {}, {}, [default_bucket], []
+    functions, unmanaged, models, buckets, groups, sources = {}, {}, {}, [default_bucket], [], []
     for group in selected:
         for fn in group.functions:
             if fn.managed:
@@ -43,6 +43,7 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
             else:
                 unmanaged[fn.name] = fn.alias
         bucket = group.artifact_bucket or default_bucket
+        sources.extend(model_sources(group.models))
         for model in group.models:
             _add_model(models, model, bucket)
             if bucket not in buckets:
@@ -50,7 +51,8 @@ def lower(spec, ctx, only=None, zip_cache=None) -> Desired:
         groups.append(lower_group(ctx, spec_dir, group))
     everyone = [g.name for g in spec.groups]
     return Desired(spec.file, ctx.account, ctx.region, groups, functions, unmanaged, models, buckets,
-                   default_bucket, v2_record_key(everyone), ctx.endpoint_url or "", sorted(set(everyone) - {g.name for g in selected}))
+                   default_bucket, v2_record_key(everyone), ctx.endpoint_url or "",
+                   sorted(set(everyone) - {g.name for g in selected}), sources)
 
 
 def v2_record_key(group_names):
@@ -118,7 +120,7 @@ def lower_group(ctx, spec_dir, group) -> DesiredGroup:
     role, role_arn = None, group.role_arn
     if not role_arn:
         role = DesiredRole(names.token_exchange_role(group.name), device_role.trust_policy(ctx.account), None,
-                           group.name)
+                           group.name, ctx.permissions_boundary)
         role_arn = role.arn(ctx)
     return DesiredGroup(
         name=group.name, tags=gg_names.tags(group.name, dict(group.tags)),

@@ -102,4 +102,4 @@ def _role(desired, actual, group) -> DesiredRole:
     partition = group.thing_group_arn.split(":")[1]
     policy = device_role.role_policy(region, account, uris, group.cloudwatch_logs, group.connector_statements,
                                      partition)
-    return DesiredRole(group.role.name, group.role.trust, policy, group.name)
+    return DesiredRole(group.role.name, group.role.trust, policy, group.name, group.role.boundary)

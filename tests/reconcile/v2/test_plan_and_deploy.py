@@ -108,7 +108,8 @@ def test_apply_deploy_fails_with_the_devices_reason(v2_project, aws_env):
     assert code == 1, out
     assert "core %s: FAILED_ROLLBACK_COMPLETE; component %s-fn is BROKEN: exit code 1" % (
         thing, v2_project.prefix) in out
-    assert "COMPONENT_BROKEN" in out and "deployment did not succeed for %s-g (FAILED" % v2_project.prefix in out
+    assert "COMPONENT_BROKEN" in out
+    assert out.strip().splitlines()[-1] == "error: 1 of 1 deployment did not succeed: %s-g (FAILED)" % v2_project.prefix
     # a failed revision is deploy work: `gg deploy` deploys it again, and waits
     device = _device_reports(aws_env, thing, "SUCCEEDED", {"detailed-deployment-status": "SUCCESSFUL"})
     code, out = v2_project.gg("deploy", "--timeout", "60")
