@@ -8,8 +8,8 @@ through the sandbox's jobs data plane.
     fleet.current(name)                                  # the group's current deployment (plain boto3)
 
 The devices are the sandbox's own device side (what a core does, without a core): a thread that
-takes each thing's next pending job execution and reports it SUCCEEDED, or FAILED with the reason
-and status details a nucleus sends.
+takes each thing's pending job executions and reports them SUCCEEDED, or FAILED with the reason
+and status details a nucleus sends, then posts the device's status report.
 """
 import contextlib
 import json
@@ -83,7 +83,11 @@ class V2Fleet:
             for thing in things:
                 pending = self.jobs.get_pending_job_executions(thingName=thing)
                 for job in pending.get("queuedJobs", []) + pending.get("inProgressJobs", []):
-                    self.jobs.update_job_execution(jobId=job["jobId"], thingName=thing, **outcome(fail.get(thing)))
+                    answer = outcome(fail.get(thing))
+                    self.jobs.update_job_execution(jobId=job["jobId"], thingName=thing, **answer)
+                    self.sb.report_core_status(thing, {   # the nucleus's fleet status, as after a deployment
+                        "thing": thing, "overallDeviceStatus": "HEALTHY" if thing not in fail else "UNHEALTHY",
+                        "deploymentInformation": {"deploymentId": job["jobId"], "status": answer["status"]}})
             stop.wait(0.1)
 
     # -- what AWS says -------------------------------------------------------------
