@@ -84,32 +84,14 @@ def sequential(ctx, names, poll):
 
 
 def v1_case(sb, ctx, args, tag):
-    t0 = time.monotonic()
-    bulk_fleet = make_fleet(sb, "bb" + tag, args.groups)
-    seq_fleet = make_fleet(sb, "bs" + tag, args.groups)
-    made = time.monotonic() - t0
-    sb.api("/_sandbox/faults", {"reset": True, "latency_ms": args.latency_ms})
-    calls_since_reset(sb)
-    print("2 fleets of %d groups made in %.1fs (not measured); %g ms added per call, deployments "
-          "complete after %gs, polls every %gs" % (args.groups, made, args.latency_ms, args.auto_complete,
-                                                   args.poll))
-    t_bulk, waves = rollout(ctx, bulk_fleet, args.waves, args.poll)
-    bulk_calls = calls_since_reset(sb)
-    t_seq = sequential(ctx, seq_fleet, args.poll)
-    seq_calls = calls_since_reset(sb)
-
-    n_bulk, n_seq = sum(bulk_calls.values()), sum(seq_calls.values())
-    print("")
-    print("%-52s %9s %7s" % ("", "seconds", "calls"))
-    print("%-52s %9.1f %7d" % ("rollout: %d waves (%s), one bulk deployment each" % (waves, args.waves),
-                               t_bulk, n_bulk))
-    print("%-52s %9.1f %7d" % ("sequential: create_deployment + poll, per group", t_seq, n_seq))
-    print("")
-    print("sequential / rollout: %.1fx the time, %.1fx the calls" % (t_seq / t_bulk, n_seq / float(n_bulk)))
-    print("")
-    print("calls by operation (rollout | sequential):")
-    for op in sorted(bulk_calls + seq_calls):
-        print("  %-52s %6d %6d" % (op, bulk_calls.get(op, 0), seq_calls.get(op, 0)))
+    header = ("2 fleets of %d groups made in %%.1fs (not measured); %g ms added per call, deployments complete "
+              "after %gs, polls every %gs" % (args.groups, args.latency_ms, args.auto_complete, args.poll))
+    bulk, seq = rollout_v2.measure_pair(
+        sb, args.latency_ms, lambda prefix: make_fleet(sb, prefix, args.groups), ("bb" + tag, "bs" + tag), header, calls_since_reset,
+        lambda fleet: rollout(ctx, fleet, args.waves, args.poll), lambda fleet: sequential(ctx, fleet, args.poll))
+    rollout_v2.print_table(("rollout: %d waves (%s), one bulk deployment each" % (bulk[2], args.waves),) + bulk[:2],
+                           ("sequential: create_deployment + poll, per group",) + seq[:2],
+                           "sequential / rollout", invert=True)
 
 
 def main():

@@ -79,38 +79,52 @@ def run(sb, ctx, args, calls_since_reset, tag):
     for service in ("greengrassv2", "iot"):
         ctx.client(service)            # load botocore models before anything is timed
     sb.api("/_sandbox/faults", {"reset": True})
-    t0 = time.monotonic()
-    gg_fleet = make_fleet(sb, "vr" + tag, args.groups)
-    script_fleet = make_fleet(sb, "vs" + tag, args.groups)
-    made = time.monotonic() - t0
-    sb.api("/_sandbox/faults", {"reset": True, "latency_ms": args.latency_ms})
     sb.api("/_sandbox/greengrass/settings", {"auto_complete_after": args.auto_complete})
+    header = ("V2: 2 fleets of %d thing groups (one core each) made in %%.1fs (not measured); %g ms added per call, "
+              "executions succeed after %gs, polls every %gs" % (args.groups, args.latency_ms, args.auto_complete,
+                                                                 args.poll))
+    gg, script = measure_pair(sb, args.latency_ms, lambda prefix: make_fleet(sb, prefix, args.groups), ("vr" + tag, "vs" + tag),
+                              header, calls_since_reset, lambda fleet: gg_rollout(ctx, fleet, args.waves, args.poll),
+                              lambda fleet: concurrent_script(sb, fleet, args.poll))
+    print_table(("gg rollout (V2): %d waves (%s), a deployment per group" % (gg[2], args.waves),) + gg[:2],
+                ("script: CreateDeployment x%d concurrently, then poll" % args.groups,) + script[:2],
+                "gg rollout / script")
+
+
+def measure_pair(sb, latency_ms, make, prefixes, header, calls_since_reset, first, second):
+    """Two fleets made (not measured), then `latency_ms` added to every call and each side run on its own fleet:
+    [(seconds, Counter of calls, what the side returned besides its seconds), ...] for `first`, `second`."""
+    t0 = time.monotonic()
+    fleets = [make(prefix) for prefix in prefixes]
+    made = time.monotonic() - t0
+    sb.api("/_sandbox/faults", {"reset": True, "latency_ms": latency_ms})
     calls_since_reset(sb)
-    print("V2: 2 fleets of %d thing groups (one core each) made in %.1fs (not measured); %g ms added per call, "
-          "executions succeed after %gs, polls every %gs" % (args.groups, made, args.latency_ms, args.auto_complete,
-                                                            args.poll))
-    t_gg, waves = gg_rollout(ctx, gg_fleet, args.waves, args.poll)
-    gg_calls = calls_since_reset(sb)
-    t_script = concurrent_script(sb, script_fleet, args.poll)
-    script_calls = calls_since_reset(sb)
-    print_table(args, t_gg, waves, gg_calls, t_script, script_calls)
+    print(header % made)
+    out = []
+    for side, fleet in zip((first, second), fleets):
+        answer = side(fleet)
+        seconds, extra = (answer[0], answer[1]) if isinstance(answer, tuple) else (answer, None)
+        out.append((seconds, calls_since_reset(sb), extra))
+    return out
 
 
 def polls(calls):
     return sum(n for op, n in calls.items() if op.split(":", 1)[1].startswith(("List", "Describe", "Get")))
 
 
-def print_table(args, t_gg, waves, gg_calls, t_script, script_calls):
-    n_gg, n_script = sum(gg_calls.values()), sum(script_calls.values())
+def print_table(first, second, ratio, invert=False):
+    """Two measured sides, each (label, seconds, Counter of calls): totals, reads, the ratio, calls by operation.
+    The ratio is first / second, or second / first with `invert`."""
+    (label_a, t_a, calls_a), (label_b, t_b, calls_b) = first, second
+    n_a, n_b = sum(calls_a.values()), sum(calls_b.values())
     print("")
     print("%-58s %9s %7s %7s" % ("", "seconds", "calls", "reads"))
-    print("%-58s %9.1f %7d %7d" % ("gg rollout (V2): %d waves (%s), a deployment per group" % (waves, args.waves),
-                                   t_gg, n_gg, polls(gg_calls)))
-    print("%-58s %9.1f %7d %7d" % ("script: CreateDeployment x%d concurrently, then poll" % args.groups,
-                                   t_script, n_script, polls(script_calls)))
+    print("%-58s %9.1f %7d %7d" % (label_a, t_a, n_a, polls(calls_a)))
+    print("%-58s %9.1f %7d %7d" % (label_b, t_b, n_b, polls(calls_b)))
     print("")
-    print("gg rollout / script: %.2fx the time, %.2fx the calls" % (t_gg / t_script, n_gg / float(n_script)))
+    times, calls = (t_b / t_a, n_b / float(n_a)) if invert else (t_a / t_b, n_a / float(n_b))
+    print("%s: %.2fx the time, %.2fx the calls" % (ratio, times, calls))
     print("")
-    print("calls by operation (gg rollout | script):")
-    for op in sorted(Counter(gg_calls) + Counter(script_calls)):
-        print("  %-52s %6d %6d" % (op, gg_calls.get(op, 0), script_calls.get(op, 0)))
+    print("calls by operation (first | second):")
+    for op in sorted(Counter(calls_a) + Counter(calls_b)):
+        print("  %-52s %6d %6d" % (op, calls_a.get(op, 0), calls_b.get(op, 0)))

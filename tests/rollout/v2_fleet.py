@@ -13,11 +13,10 @@ and status details a nucleus sends, then posts the device's status report.
 """
 import contextlib
 import json
-import os
 import threading
 
 from gg_manager.aws.session import paginate
-from gg_manager.cli import main
+from tests.rollout.conftest import Fleet
 
 FLEET_SIZE = 20
 
@@ -46,17 +45,7 @@ class V2Fleet:
         groups = "".join(GROUP.format(name=n, i=i) for i, n in enumerate(self.names))
         (self.root / "greengrass.yaml").write_text(SPEC.format(level=level, groups=groups))
 
-    def cli(self, *args):
-        """(exit code, stdout, stderr) of `gg ARGS -f greengrass.yaml`, run in the fleet's folder."""
-        self.capsys.readouterr()
-        cwd = os.getcwd()
-        os.chdir(self.root)
-        try:
-            code = main(list(args[:1]) + ["-f", str(self.root / "greengrass.yaml")] + list(args[1:]))
-        finally:
-            os.chdir(cwd)
-        out = self.capsys.readouterr()
-        return code, out.out, out.err
+    cli = Fleet.cli     # (exit code, stdout, stderr) of `gg ARGS -f greengrass.yaml`, in the fleet's folder
 
     def rollout(self, *args):
         """(exit code, JSON report, progress text) of `gg rollout --format json ARGS`."""
