@@ -111,7 +111,11 @@ def test_failing_wave_halts_and_rollback_restores_the_previous_revision(v2_fleet
         assert fleet.logging_level(fleet.current(name)) == "INFO"
     for name in fleet.names[:5]:
         assert fleet.logging_level(fleet.current(name)) == "DEBUG"
-    # the text report says the same
+    # AWS's part: the failed group's job met its abort criterion (any failure of its one device)
+    aborted = fleet.current(fleet.names[3])
+    assert aborted["deploymentStatus"] == "CANCELED"
+    assert fleet.iot.describe_job(jobId=aborted["iotJobId"])["job"]["reasonCode"] == "ABORTED"
+    assert fleet.current(fleet.names[2])["deploymentStatus"] == "ACTIVE"
     with fleet.devices():
         code, out, err = fleet.cli("rollout", "--rollback", "--poll-interval", "0.2", "--timeout", "60")
     assert code == 0, out + err
