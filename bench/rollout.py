@@ -1,4 +1,4 @@
-"""Fleet rollout benchmark: bulk deployments in waves vs one create_deployment per group.
+"""Fleet rollout benchmark: V1 bulk deployments in waves vs one create_deployment per group; V2 (rollout_v2.py).
 
 A sandbox with added latency per call (default 50 ms) and N deployable groups (made
 with plain boto3 before anything is measured). Deployments complete by themselves
@@ -11,7 +11,10 @@ two fleets of N groups each, so neither side sees the other's deployments:
 - sequential: what greengo users run, one group after another: create_deployment,
   then get_deployment_status every --poll seconds until Success or Failure.
 
-    .venv/bin/python bench/rollout.py --groups 500 --latency-ms 50
+    .venv/bin/python bench/rollout.py --groups 500 --latency-ms 50                # V1 then V2
+    .venv/bin/python bench/rollout.py --groups 500 --latency-ms 50 --target v2    # V2 only
+
+The V2 case (`--target v2`) is described in bench/rollout_v2.py.
 """
 import argparse
 import io
@@ -32,6 +35,8 @@ from gg_manager.targets.v1.rollout.run import Rollout  # noqa: E402
 from gg_manager.targets.v1.rollout.targets import rollout_targets  # noqa: E402
 from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES, parse_limit, parse_waves  # noqa: E402
 from gg_manager.sandbox import process  # noqa: E402
+
+import rollout_v2  # noqa: E402  (bench/, beside this file)
 
 
 def make_fleet(sb, prefix, n):
@@ -78,6 +83,17 @@ def sequential(ctx, names, poll):
     return time.monotonic() - t0
 
 
+def v1_case(sb, ctx, args, tag):
+    header = ("2 fleets of %d groups made in %%.1fs (not measured); %g ms added per call, deployments complete "
+              "after %gs, polls every %gs" % (args.groups, args.latency_ms, args.auto_complete, args.poll))
+    bulk, seq = rollout_v2.measure_pair(
+        sb, args.latency_ms, lambda prefix: make_fleet(sb, prefix, args.groups), ("bb" + tag, "bs" + tag), header, calls_since_reset,
+        lambda fleet: rollout(ctx, fleet, args.waves, args.poll), lambda fleet: sequential(ctx, fleet, args.poll))
+    rollout_v2.print_table(("rollout: %d waves (%s), one bulk deployment each" % (bulk[2], args.waves),) + bulk[:2],
+                           ("sequential: create_deployment + poll, per group",) + seq[:2],
+                           "sequential / rollout", invert=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--groups", type=int, default=500)
@@ -85,6 +101,7 @@ def main():
     ap.add_argument("--waves", default=DEFAULT_WAVES)
     ap.add_argument("--poll", type=float, default=1.0, help="seconds between status polls, both sides")
     ap.add_argument("--auto-complete", type=float, default=0.0, help="seconds a deployment takes")
+    ap.add_argument("--target", choices=("v1", "v2", "both"), default="both")
     args = ap.parse_args()
     state = tempfile.mkdtemp(prefix="gg-bench-")
     sb = process.start_sandbox(port=0, mqtt=False, state_dir=os.path.join(state, "sandbox"),
@@ -96,32 +113,11 @@ def main():
         for service in ("greengrass", "iam", "s3"):
             ctx.client(service)            # load botocore models before anything is timed
         tag = uuid.uuid4().hex[:6]
-        t0 = time.monotonic()
-        bulk_fleet = make_fleet(sb, "bb" + tag, args.groups)
-        seq_fleet = make_fleet(sb, "bs" + tag, args.groups)
-        made = time.monotonic() - t0
-        sb.api("/_sandbox/faults", {"reset": True, "latency_ms": args.latency_ms})
-        calls_since_reset(sb)
-        print("2 fleets of %d groups made in %.1fs (not measured); %g ms added per call, deployments "
-              "complete after %gs, polls every %gs" % (args.groups, made, args.latency_ms, args.auto_complete,
-                                                       args.poll))
-        t_bulk, waves = rollout(ctx, bulk_fleet, args.waves, args.poll)
-        bulk_calls = calls_since_reset(sb)
-        t_seq = sequential(ctx, seq_fleet, args.poll)
-        seq_calls = calls_since_reset(sb)
-
-        n_bulk, n_seq = sum(bulk_calls.values()), sum(seq_calls.values())
-        print("")
-        print("%-52s %9s %7s" % ("", "seconds", "calls"))
-        print("%-52s %9.1f %7d" % ("rollout: %d waves (%s), one bulk deployment each" % (waves, args.waves),
-                                   t_bulk, n_bulk))
-        print("%-52s %9.1f %7d" % ("sequential: create_deployment + poll, per group", t_seq, n_seq))
-        print("")
-        print("sequential / rollout: %.1fx the time, %.1fx the calls" % (t_seq / t_bulk, n_seq / float(n_bulk)))
-        print("")
-        print("calls by operation (rollout | sequential):")
-        for op in sorted(bulk_calls + seq_calls):
-            print("  %-52s %6d %6d" % (op, bulk_calls.get(op, 0), seq_calls.get(op, 0)))
+        if args.target in ("v1", "both"):
+            v1_case(sb, ctx, args, tag)
+        if args.target in ("v2", "both"):
+            print("")
+            rollout_v2.run(sb, ctx, args, calls_since_reset, tag)
     finally:
         sb.stop()
 

@@ -95,12 +95,23 @@ def change_results(plan_, outcome):
     return rows
 
 
-def plan(ctx, spec, only=None, deploy=False, target=None) -> Planned:
-    """Read AWS (read-only) and compute what apply would do."""
+def plan(ctx, spec, only=None, deploy=False, target=None, hold=False) -> Planned:
+    """Read AWS (read-only) and compute what apply would do (`hold`: all but the deployments)."""
     target = target or target_of(spec, only)
     desired = target.lower(spec, ctx, only)
     actual = target.discover(ctx, desired, deploy)
-    return Planned(desired, actual, target.diff(desired, actual, deploy))
+    return Planned(desired, actual, _held(target.diff(desired, actual, deploy), hold))
+
+
+def _held(plan_, hold):
+    """`--no-deploy`: the plan without its deployments (Greengrass V2's new revisions, left to
+    `gg rollout`); the groups that then need one are in deploy_needed."""
+    deploys = [c for c in plan_.changes if c.action == "deploy"]
+    if not (hold and deploys):
+        return plan_
+    plan_.changes = [c for c in plan_.changes if c.action != "deploy"]
+    plan_.deploy_needed = sorted(set(plan_.deploy_needed) | {c.group or c.name for c in deploys})
+    return plan_.number()
 
 
 def check_mode(mode, target, actual):
@@ -115,13 +126,16 @@ def check_mode(mode, target, actual):
 
 
 def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=None, lock_timeout=60,
-          timeout=300, sensitive=frozenset(), out=sys.stdout, target=None, confirm=None) -> ApplyResult:
+          timeout=300, sensitive=frozenset(), out=sys.stdout, target=None, confirm=None, hold=False) -> ApplyResult:
     """Plan without a lock (a no-op apply writes nothing, not even a lock) and show the plan; when
     there is work, ask `confirm(plan)` (when given), take the groups' locks, re-check what the plan
-    read, and execute exactly the plan shown. A saved plan (`saved`) must be the same as a fresh one."""
+    read, and execute exactly the plan shown. A saved plan (`saved`) must be the same as a fresh one.
+    `hold`: everything but the deployments (`gg apply --no-deploy`, then `gg rollout`)."""
+    if hold and deploy:
+        raise GGError("--deploy and --no-deploy exclude each other")
     target = target or target_of(spec, only)
     out = redacting(out, sensitive)
-    planned = plan(ctx, spec, only, deploy, target)
+    planned = plan(ctx, spec, only, deploy, target, hold)
     check_mode(mode, target, planned.actual)
     if saved is not None:
         saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
@@ -133,7 +147,7 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
     approved = _compared(planned.plan, sensitive) if confirm is not None else None
     with held_locks(ctx, target.lock_names(planned.desired), "gg apply", lock_timeout, out=out):
         if not target.still_current(ctx, planned.desired, planned.actual):
-            planned = _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out)
+            planned = _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out, hold)
             if planned.plan.empty:
                 return ApplyResult(planned.plan)
         result = _execute(ctx, target, planned.plan, out, "apply", sensitive)
@@ -143,12 +157,12 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
     return result
 
 
-def _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out) -> Planned:
+def _plan_again(ctx, target, planned, deploy, saved, saved_path, approved, sensitive, out, hold=False) -> Planned:
     """Under the locks, AWS having changed since the plan was read: the fresh plan, when it may run.
     A saved plan must still be the same; a plan the user approved (`approved`) too, unless there is
     nothing left to do."""
     actual = target.discover(ctx, planned.desired, deploy)
-    fresh = Planned(planned.desired, actual, target.diff(planned.desired, actual, deploy))
+    fresh = Planned(planned.desired, actual, _held(target.diff(planned.desired, actual, deploy), hold))
     if saved is not None:
         saved_plans.check_same(saved, fresh.plan, saved_path, sensitive)
     elif approved is not None and not fresh.plan.empty and _compared(fresh.plan, sensitive) != approved:
@@ -169,7 +183,7 @@ def _execute(ctx, target, plan_, out, verb, sensitive=frozenset()) -> ApplyResul
     outcome = Executor(ctx, target.local_handlers, out).run(plan_)
     if not outcome.ok:
         raise Failed(redact(failure_message(outcome, verb), sensitive), ApplyResult(plan_, outcome))
-    out.write("Apply complete.%s\n" % (" Deploy with `gg deploy`." if plan_.deploy_needed and
+    out.write("Apply complete.%s\n" % (" Deploy with `gg deploy` or `gg rollout`." if plan_.deploy_needed and
                                         not any(c.action == "deploy" for c in plan_.changes) else ""))
     return ApplyResult(plan_, outcome)
 

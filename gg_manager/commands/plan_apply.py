@@ -52,6 +52,7 @@ def register(cli):
                   help="exit 0 when nothing would change, 2 when something would, 1 on error")
     @click.option("--out", metavar="FILE", help="save the plan; `gg apply FILE` runs exactly it")
     @click.option("--deploy", is_flag=True, help="plan the deployments `gg apply --deploy` would start too")
+    @click.option("--no-deploy", is_flag=True, help="as `gg apply --no-deploy`: all but the deployments (V2)")
     @click.option("--destroy", is_flag=True, help="show what `gg remove` would delete")
     @click.option("--purge-local", is_flag=True, help="with --destroy: as `gg remove --purge-local`")
     @click.option("--all", "everything", is_flag=True, help="with --destroy: as `gg remove --all`")
@@ -74,6 +75,9 @@ def _apply_command(cli, name, mode, short_help, description, examples):
                 click.option("--deploy", is_flag=True,
                              help="deploy every group whose latest version is not running (changed, never "
                                   "deployed, or whose last deployment failed) and wait"),
+                click.option("--no-deploy", is_flag=True,
+                             help="Greengrass V2: make everything but the new revisions (deployments), "
+                                  "which `gg rollout` then deploys in waves"),
                 click.option("--timeout", type=int, default=300, show_default=True, help="deployment wait, seconds"),
                 format_option("text", "json"))):
             fn = option(fn)
@@ -88,7 +92,7 @@ def run_plan(args):
     if args.destroy:
         plan = workflow.destroy_plan(ctx, spec, only, args.purge_local, args.everything)
     else:
-        plan = workflow.plan(ctx, spec, only, args.deploy).plan
+        plan = workflow.plan(ctx, spec, only, args.deploy, hold=args.no_deploy).plan
     text = RENDERERS[args.format](plan, sensitive)
     if args.format == "text":
         output.stream().write(text + "\n")
@@ -116,7 +120,8 @@ def run_apply(args, mode):
         lambda plan: confirm("Do you want to apply these changes? gg will carry out exactly the plan above.",
                              out, False))
     result = reporting(args, lambda: workflow.apply(ctx, spec, only, args.deploy, saved, plan_file or "", mode,
-                                                    args.lock_timeout, args.timeout, sensitive, out, confirm=ask),
+                                                    args.lock_timeout, args.timeout, sensitive, out, confirm=ask,
+                                                    hold=args.no_deploy),
                        apply_report, sensitive)
     return _finish(args, result)
 

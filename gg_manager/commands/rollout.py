@@ -1,4 +1,5 @@
-"""`gg rollout`: deploy the fleet's latest group versions in waves (bulk deployments), or roll back."""
+"""`gg rollout`: deploy the fleet's new revisions in waves (V2: a deployment per group; V1: bulk deployments),
+or roll back."""
 import click
 
 from gg_manager.commands import output
@@ -7,6 +8,7 @@ from gg_manager.commands.common import LOCK_OPTION, common_options, context, loa
 from gg_manager.errors import GGError
 
 EXAMPLES = """
+    gg apply --no-deploy --yes && gg rollout     # V2: make the revisions, then deploy them in waves
     gg rollout                                   # waves 1,10%,50%,100%; any failure halts
     gg rollout --waves 1,25%,100% --max-failures 5% --timeout 900
     gg rollout --rollback                        # each group back to the version it ran before
@@ -17,11 +19,13 @@ EXAMPLES = """
 def register(cli):
     from gg_manager.targets.v1.rollout.waves import DEFAULT_WAVES
 
-    @command(cli, "rollout", "deploy the fleet in waves through bulk deployments; halt on failures",
-             "Deploy each group's latest group version (what `gg apply` made) in waves, one Greengrass bulk "
-             "deployment per wave, waiting for each wave and halting when failures exceed --max-failures: "
-             "later waves never start. --rollback redeploys each group's previous group version in the same "
-             "waves.", examples=EXAMPLES)
+    @command(cli, "rollout", "deploy the fleet in waves, canary first; halt on failures",
+             "Deploy each group's new revision in waves and wait for each wave, halting when failures exceed "
+             "--max-failures: later waves never start. Greengrass V2: what `gg apply --no-deploy` left to deploy, "
+             "one deployment per group carrying AWS's rollout rate, abort criteria and ROLLBACK; V1: each "
+             "group's latest group version (what `gg apply` made), one bulk deployment per wave. --rollback "
+             "redeploys each group's previous revision (V1: group version) in the same waves.",
+             examples=EXAMPLES)
     @common_options()
     @LOCK_OPTION
     @click.option("--waves", default=DEFAULT_WAVES, show_default=True, metavar="LIST",
@@ -32,6 +36,9 @@ def register(cli):
     @click.option("--timeout", type=float, default=600, show_default=True, metavar="S",
                   help="seconds a wave may take; groups not finished by then count as failed")
     @click.option("--rollback", is_flag=True, help="redeploy each group's previous group version instead of its latest")
+    @click.option("--rate", type=click.IntRange(1, 1000), default=50, show_default=True, metavar="N",
+                  help="V2: devices a minute each group's deployment notifies at first, doubled after each N "
+                       "succeeded (the IoT job's exponential rollout)")
     @click.option("--poll-interval", type=float, default=5.0, show_default=True, metavar="S",
                   help="seconds between polls")
     @format_option("text", "json", help_text="json: progress on stderr, the report on stdout")
@@ -40,31 +47,44 @@ def register(cli):
 
 
 def run_rollout(args):
-    from gg_manager.targets.v1.rollout.run import Rollout
-    from gg_manager.targets.v1.rollout.targets import rollback_targets, rollout_targets
     from gg_manager.targets.v1.rollout.waves import parse_limit, parse_waves
     sizes, limit = parse_waves(args.waves), parse_limit(args.max_failures)
     if args.timeout <= 0 or args.poll_interval <= 0:
         raise GGError("--timeout and --poll-interval must be > 0")
     spec = load_valid_spec(args)
-    on_v2 = [g.name for g in spec.groups if g.target != "v1"]
-    if on_v2:
-        raise GGError("gg rollout deploys Greengrass V1 groups (bulk deployments); %s target%s v2, where it is "
-                      "not built yet: use `gg apply --deploy`, or --target v1" % (
-                          ", ".join(on_v2[:3]) + (", ..." if len(on_v2) > 3 else ""), "s" if len(on_v2) == 1 else ""))
+    targets = sorted({g.target for g in spec.groups})
+    if len(targets) > 1:
+        raise GGError("gg rollout rolls out one target at a time: the spec's groups target %s; pass --target or "
+                      "--group" % " and ".join(targets))
     ctx = context(args)
     names = sorted(g.name for g in spec.groups)
     progress = output.stream(args.format)
     action = "rollback" if args.rollback else "rollout"
     with _locks(ctx, names, "gg " + action, args.lock_timeout, progress):
-        targets = (rollback_targets if args.rollback else rollout_targets)(ctx, names)
-        report = Rollout(ctx, targets, sizes, limit, args.timeout, args.poll_interval,
-                         progress, action).run()
+        if targets == ["v1"]:
+            report = _v1_rollout(ctx, names, sizes, limit, args, progress, action)
+        else:
+            report = _v2_rollout(ctx, spec, names, sizes, limit, args, progress, action)
     if args.format == "json":
         output.emit_json(report.to_dict())
     else:
         output.say(render_text(report))
     return 1 if report.halted else 0
+
+
+def _v1_rollout(ctx, names, sizes, limit, args, progress, action):
+    from gg_manager.targets.v1.rollout.run import Rollout
+    from gg_manager.targets.v1.rollout.targets import rollback_targets, rollout_targets
+    targets = (rollback_targets if args.rollback else rollout_targets)(ctx, names)
+    return Rollout(ctx, targets, sizes, limit, args.timeout, args.poll_interval, progress, action).run()
+
+
+def _v2_rollout(ctx, spec, names, sizes, limit, args, progress, action):
+    from gg_manager.targets.v2.rollout.run import V2Rollout
+    from gg_manager.targets.v2.rollout.targets import rollback_targets, rollout_targets
+    targets = (rollback_targets if args.rollback else rollout_targets)(ctx, spec, names)
+    return V2Rollout(ctx, targets, sizes, limit, args.timeout, args.poll_interval, progress, action,
+                     rate=args.rate).run()
 
 
 def _locks(ctx, names, purpose, wait_s, out):
@@ -77,9 +97,9 @@ def _locks(ctx, names, purpose, wait_s, out):
 def render_text(report):
     lines = []
     for wave in report.waves:
-        lines.append("wave %d: %d succeeded, %d failed of %d (bulk deployment %s, %s, %.0fs)%s" % (
-            wave.wave, len(wave.succeeded), len(wave.failed), len(wave.groups), wave.bulk_deployment_id,
-            wave.bulk_status, wave.seconds, ", stopped: " + wave.stopped if wave.stopped else ""))
+        lines.append("wave %d: %d succeeded, %d failed of %d (%s, %.0fs)%s" % (
+            wave.wave, len(wave.succeeded), len(wave.failed), len(wave.groups), wave.describe(),
+            wave.seconds, ", stopped: " + wave.stopped if wave.stopped else ""))
         for item in wave.failed:
             lines.append("  FAILED %s: %s" % (item["group"], item["error"]))
     if report.halted:

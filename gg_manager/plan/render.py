@@ -61,8 +61,13 @@ def step_line(step) -> str:
 def _empty_text(plan):
     if plan.mode == "destroy":
         return "Nothing to remove: no resource of %s that gg made exists." % plan.spec_file
-    return "No changes. AWS matches %s (%d group%s)." % (
+    text = "No changes. AWS matches %s (%d group%s)" % (
         plan.spec_file, len(plan.groups), "" if len(plan.groups) == 1 else "s")
+    if not plan.deploy_needed:
+        return text + "."
+    needed = plan.deploy_needed
+    return text + " but for what runs on the cores. Deploy needed: %s%s (`gg rollout` or `gg deploy`)." % (
+        ", ".join(needed[:5]), " and %d more" % (len(needed) - 5) if len(needed) > 5 else "")
 
 
 def title(change) -> str:

@@ -27,6 +27,9 @@ class WaveResult:
     seconds: float = 0.0
     stopped: str = ""                                    # why the bulk deployment was stopped
 
+    def describe(self):
+        return "bulk deployment %s, %s" % (self.bulk_deployment_id, self.bulk_status)
+
 
 @dataclass
 class Report:
@@ -82,12 +85,11 @@ class Rollout:
             self.say("nothing to %s" % ("roll back" if self.action == "rollback" else "roll out"))
             return self.report
         self._announce(waves)
-        bucket = ensure_bucket(self.ctx)
-        role_arn = ensure_role(self.ctx, self.out)
+        self.prepare()
         attempted = failed_before = 0
         for number, wave in enumerate(waves, 1):
             attempted += len(wave)
-            result = self.run_wave(number, len(waves), wave, bucket, role_arn, failed_before, attempted)
+            result = self.run_wave(number, len(waves), wave, failed_before, attempted)
             self.report.waves.append(result)
             failed_before += len(result.failed)
             if self.limit.exceeded(failed_before, attempted):
@@ -127,9 +129,14 @@ class Rollout:
                 return
             self.sleep(self.poll)
 
-    def run_wave(self, number, count, wave, bucket, role_arn, failed_before, attempted):
+    def prepare(self):
+        """What every wave needs: the bucket of the input files and the execution role."""
+        self.bucket = ensure_bucket(self.ctx)
+        self.role_arn = ensure_role(self.ctx, self.out)
+
+    def run_wave(self, number, count, wave, failed_before, attempted):
         label = "%s-wave-%d-of-%d" % (self.action, number, count)
-        bulk = Bulk(self.ctx, bucket, role_arn, wave, label)
+        bulk = Bulk(self.ctx, self.bucket, self.role_arn, wave, label)
         result = WaveResult(number, [t.group for t in wave])
         started = self.clock()
         result.bulk_deployment_id = bulk.start()
