@@ -269,7 +269,8 @@ NEEDED = {
            "greengrass:CreateGroupVersion", "greengrass:StartBulkDeployment", "greengrass:UntagResource",
            "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "s3:PutObject"),
     "v2": ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole",
-           "iam:PutRolePermissionsBoundary", "iot:CreateThingGroup", "iot:AddThingToThingGroup", "iot:CreateRoleAlias", "iot:DeleteRoleAlias",
+           "iam:PutRolePermissionsBoundary", "iot:CreateThingGroup", "iot:AddThingToThingGroup",
+           "iot:CreateRoleAlias", "iot:DeleteRoleAlias",
            "iot:CreatePolicyVersion", "iot:UntagResource", "iot:DeleteThingGroup", "iot:DeleteCertificate",
            "greengrassv2:CreateComponentVersion", "greengrassv2:CreateDeployment", "greengrassv2:GetDeployment",
            "greengrassv2:CancelDeployment", "greengrassv2:DeleteDeployment", "greengrassv2:DeleteComponent",
@@ -366,6 +367,44 @@ def test_gg_roles_are_passed_only_to_the_services_they_are_for(service, expected
     assert decision(APPLY_ROLE, role_request("iam:PassRole", **{"iam:PassedToService": service})) == expected
 
 
+def test_a_role_alias_cannot_hand_devices_another_role():
+    """V2's role alias lets any core with a certificate assume its role: the pipeline can point gg's aliases
+    only at gg's roles (which carry the boundary), make no other alias, and pass no other role to IoT."""
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    alias = "arn:aws:iot:%s:%s:rolealias/%%s" % (REGION, ACCOUNT)
+    for action in ("iot:CreateRoleAlias", "iot:UpdateRoleAlias", "iot:DeleteRoleAlias"):
+        assert decision(APPLY_ROLE, Request(action, alias % "gg-store-1-tes-alias", ctx)) == "allowed", action
+        assert decision(APPLY_ROLE, Request(action, alias % "fleet-admin-alias", ctx)) == "not allowed", action
+    to_iot = {"iam:PassedToService": "credentials.iot.amazonaws.com"}
+    assert decision(APPLY_ROLE, role_request("iam:PassRole", role="gg-store-1-tes", **to_iot)) == "allowed"
+    for role in ("admin", "github-gg-apply", "OrganizationAccountAccessRole"):
+        assert decision(APPLY_ROLE, role_request("iam:PassRole", role=role, **to_iot)) == "not allowed", role
+    policy_arn = "arn:aws:iot:%s:%s:policy/%%s" % (REGION, ACCOUNT)
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "store-1_Core-ggv2-policy", ctx)) == \
+        "allowed"
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "fleet-admin", ctx)) == "not allowed"
+
+
+def test_the_token_exchange_role_can_do_on_the_device_only_what_the_boundary_allows():
+    """What a V2 core's components get through the token exchange role: gg's artifacts and logs, whatever
+    policy the pipeline wrote into the role."""
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    anything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    can = [("s3:GetObject", "arn:aws:s3:::gg-artifacts-%s-%s/gg-models/m/1/m.zip" % (ACCOUNT, REGION)),
+           ("s3:GetBucketLocation", "arn:aws:s3:::gg-artifacts-%s-%s" % (ACCOUNT, REGION)),
+           ("logs:PutLogEvents", "arn:aws:logs:%s:%s:log-group:/aws/greengrass/UserComponent/%s/x:log-stream:s"
+            % (REGION, ACCOUNT, REGION))]
+    cannot = [("s3:PutObject", "arn:aws:s3:::gg-artifacts-%s-%s/gg-models/m/1/m.zip" % (ACCOUNT, REGION)),
+              ("s3:GetObject", "arn:aws:s3:::company-secrets/payroll.csv"),
+              ("iot:CreateRoleAlias", "arn:aws:iot:%s:%s:rolealias/x" % (REGION, ACCOUNT)),
+              ("greengrass:CreateComponentVersion", "arn:aws:greengrass:%s:%s:components:x" % (REGION, ACCOUNT)),
+              ("iam:PassRole", "arn:aws:iam::%s:role/admin" % ACCOUNT)]
+    for action, resource in can:
+        assert decision([anything], Request(action, resource, ctx), boundary=LIMIT) == "allowed", action
+    for action, resource in cannot:
+        assert decision([anything], Request(action, resource, ctx), boundary=LIMIT) == "not allowed", action
+
+
 def test_whatever_the_pipeline_writes_into_a_gg_role_stays_within_the_boundary():
     """PutRolePolicy is allowed with any document, but a role's permissions are its policy AND the
     boundary: even "*" on "*" leaves only what the boundary allows."""
@@ -388,6 +427,10 @@ def test_every_role_gg_made_is_within_the_boundary(life):
     made = {"v1": ("gg-fn-%s-camera", "gg-%s-group-role", "gg-bulk-deploy"),
             "v2": ("gg-fn-%s-camera", "gg-%s-tes")}[life.target]      # V2: the token exchange role, on the device
     assert {name.replace("%s", life.group) for name in made} <= set(roles)
+    if life.target == "v2":              # its last policy: artifacts, and logs (the change added a CloudWatch logger)
+        tes = roles["gg-%s-tes" % life.group]
+        actions = {a for st in json.loads(tes)["Statement"] for a in st["Action"]}
+        assert "s3:GetObject" in actions and "logs:PutLogEvents" in actions, actions
     for name, document in roles.items():
         document = json.loads(document) if isinstance(document, str) else document
         for statement in document["Statement"]:
@@ -416,6 +459,23 @@ def test_no_iot_star_on_star_and_iot_writes_are_scoped():
         "allowed"
     assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "fleet-admin", ctx)) == "not allowed"
     assert decision(APPLY_ROLE, Request("iot:CreateKeysAndCertificate", "*", ctx)) == "not allowed"
+
+
+def test_greengrass_v2_actions_are_on_star_only_where_they_have_no_resource_type():
+    """V2's own actions (those V1's API does not share) are scoped to components, versions, core devices or
+    deployments of the account; `*` only for those the Service Authorization Reference gives no resource."""
+    import botocore.session
+    session = botocore.session.get_session()
+    v2_only = set(session.get_service_model("greengrassv2").operation_names) - \
+        set(session.get_service_model("greengrass").operation_names)
+    without_resource_types = {"ListComponents", "ListCoreDevices"}
+    on_star = {a.split(":")[1] for document in (PLAN, PIPELINE) for statement in document["Statement"]
+               if statement["Resource"] == "*" for a in statement["Action"] if a.startswith("greengrass:")}
+    scoped = {a.split(":")[1] for document in (PLAN, PIPELINE) for statement in document["Statement"]
+              if statement["Resource"] != "*" for a in statement["Action"] if a.startswith("greengrass:")}
+    assert on_star & v2_only == without_resource_types
+    assert {"CreateComponentVersion", "DeleteComponent", "DescribeComponent", "GetDeployment", "DeleteDeployment",
+            "CancelDeployment", "DeleteCoreDevice", "ListInstalledComponents"} <= scoped & v2_only
 
 
 # --- who may use the roles --------------------------------------------------------------------
