@@ -1,15 +1,17 @@
 """examples/ci's IAM policies, evaluated (tests/ci/iam_eval.py) against what gg really calls.
 
-The example app goes through its life on Greengrass V1 (`--target v1`: the policies were derived from
-V1's calls; V2's are not evaluated here yet) against the sandbox with every AWS call recorded: plan, apply
-(with the permissions boundary), a change of code, topic, logger, tag and environment, a trust policy
-changed outside gg, deploy, rollout, remove. Then:
-- the plan role (plan-iam-policy.json) allows every call of `gg plan`, and no write at all;
+The example app goes through its life on each target, Greengrass V2 (the default) and V1, against the
+sandbox with every AWS call recorded (and checked against the calls the sandbox says it served, so no call
+escapes the record): plan, apply (with the permissions boundary), a change of code, topic, logger, tag and
+environment, a trust policy changed outside gg, deploy, status, rollout (V1's bulk deployments), remove.
+Then, for each target:
+- the plan role (plan-iam-policy.json) allows every call of `gg plan` and `gg status`, and no write at all;
 - the apply role (plan-iam-policy.json + pipeline-iam-policy.json) allows every call of every step,
-  and nothing gg does not do;
+  and nothing gg does not do on one target or the other;
 - it cannot escalate (issue 10: PutRolePolicy with any document + UpdateAssumeRolePolicy + PassRole
   let the pipeline grant itself anything): no role without the boundary, no change to the boundary,
-  no role passed to another service, and whatever it writes into a gg role stays within the boundary.
+  no role passed to another service (V2's role alias passes the token exchange role to
+  credentials.iot.amazonaws.com only), and whatever it writes into a gg role stays within the boundary.
 """
 import io
 import json
@@ -17,6 +19,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -76,6 +79,13 @@ RARE = {
     "iot:DescribeCertificate": "finding the certificate of a core whose key is on this machine",
     "iot:ListPrincipalThings": "finding the certificate a run that died had been issued",
     "sagemaker:DescribeTrainingJob": "a SageMaker training job as a model source",
+    # Greengrass V2
+    "greengrass:BatchAssociateClientDeviceWithCoreDevice": "a V2 spec with Devices (client devices)",
+    "greengrass:BatchDisassociateClientDeviceFromCoreDevice": "a client device leaves a V2 spec",
+    "greengrass:ListClientDevicesAssociatedWithCoreDevice": "reading a V2 core's client devices (a spec with Devices)",
+    "iot:TagResource": "a tag added to a thing group or role alias",
+    "iot:DescribeRoleAlias": "a role alias the apply record cannot prove",
+    "iot:UpdateRoleAlias": "a role alias pointed elsewhere outside gg",
 }
 # The action another operation is authorized with: the operation gg's code names.
 IMPLIED_BY = {"dynamodb:TagResource": "dynamodb:CreateTable"}
@@ -96,43 +106,66 @@ def _edit(path, old, new):
 
 
 class Life:
-    """The example app's whole life, every call recorded, by phase."""
+    """The example app's whole life on one target, every call recorded, by phase. `calls` is the module's
+    record (every boto3 call in this process); the test's own calls are its phase "outside gg"."""
 
-    def __init__(self, root, sandbox, calls):
-        self.root, self.sb, self.calls = root, sandbox, calls
+    def __init__(self, root, sandbox, calls, target):
+        self.root, self.sb, self.all, self.target = root, sandbox, calls, target
         self.group = "ci-" + uuid.uuid4().hex[:8]
         self.vars = {"group": self.group, "model_source": "./models/boxes"}
-        self.phases, self.plans = {}, []
+        self.phases, self.plans, self.start, self.end = {}, [], len(calls), None
+        self.served = Counter()
+
+    @property
+    def calls(self):
+        """gg's calls in this life (the test's own left out)."""
+        outside = set(self.phases.get("outside gg", []))
+        return [self.all[i] for i in range(self.start, self.end) if i not in outside]
+
+    def requests(self, phase):
+        """The IAM requests of the phase's calls (each one read in the light of the life's calls before it)."""
+        per_call = aws_calls.requests_per_call(self.all[:self.end], ACCOUNT, REGION)
+        return [r for i in self.phases[phase] for r in per_call[i]]
 
     def spec(self):
-        return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars), target="v1").spec
+        return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars), target=self.target).spec
 
     def phase(self, name, run):
-        start = len(self.calls)
+        start = len(self.all)
         result = run()
-        self.phases.setdefault(name, []).extend(self.calls[start:])
+        self.phases.setdefault(name, []).extend(range(start, len(self.all)))
         return result
 
     def live(self):
+        self.sb.call_log(reset=True)
         ctx = connect(permissions_boundary=BOUNDARY)
         self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
         self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
         self._change()
-        self.sb.boto3_client("iam").update_assume_role_policy(      # a trust policy edited outside gg
-            RoleName="gg-fn-%s-inference" % self.group, PolicyDocument=json.dumps({
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                        "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+        self.phase("outside gg", self._edit_a_role)
         self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
         self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
-        self.sb.set_auto_complete(0)
+        self.sb.set_auto_complete(0)          # the core takes each deployment (V2: each job execution) at once
         try:
             self.phase("deploy", lambda: workflow.deploy(ctx, [self.group], timeout=60, out=io.StringIO(),
                                                          spec=self.spec()))
-            self._rollout()
+            self.phase("status", lambda: workflow.status(ctx, self.spec()))
+            if self.target == "v1":
+                self._rollout()
+            self.plans.append(self.phase("remove", lambda: workflow.destroy(
+                ctx, self.spec(), purge_local=True, everything=True, out=io.StringIO())).plan)
         finally:
             self.sb.set_auto_complete(None)
-        self.plans.append(self.phase("remove", lambda: workflow.destroy(
-            ctx, self.spec(), purge_local=True, everything=True, out=io.StringIO())).plan)
+        self.end = len(self.all)
+        self.served = Counter(self.sb.call_log())
+
+    def _edit_a_role(self):
+        """A trust policy edited and the boundary swapped outside gg: gg puts both back."""
+        iam, role = self.sb.boto3_client("iam"), "gg-fn-%s-inference" % self.group
+        iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+        iam.put_role_permissions_boundary(RoleName=role, PermissionsBoundary=OTHER_BOUNDARY)
 
     def _change(self):
         spec = self.root / "greengrass.yaml"
@@ -147,10 +180,13 @@ class Life:
 
     def _rollout(self):
         iam = self.sb.boto3_client("iam")          # the rollout role with another boundary: gg puts its own
-        try:
-            iam.put_role_permissions_boundary(RoleName="gg-bulk-deploy", PermissionsBoundary=OTHER_BOUNDARY)
-        except iam.exceptions.NoSuchEntityException:
-            pass
+
+        def other_boundary():
+            try:
+                iam.put_role_permissions_boundary(RoleName="gg-bulk-deploy", PermissionsBoundary=OTHER_BOUNDARY)
+            except iam.exceptions.NoSuchEntityException:
+                pass
+        self.phase("outside gg", other_boundary)
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
@@ -163,18 +199,32 @@ class Life:
         assert code == 0
 
 
+TARGETS = ("v2", "v1")                     # V2 is the example app's default target
+
+
 @pytest.fixture(scope="module")
-def life(sandbox, tmp_path_factory):
+def life_of(sandbox, tmp_path_factory):
+    """life_of(target): the example app's life on that target, lived once per module."""
     with pytest.MonkeyPatch.context() as mp:
         for key, value in sandbox.env().items():
             mp.setenv(key, value)
         mp.delenv("AWS_PROFILE", raising=False)
         mp.delenv("GG_PERMISSIONS_BOUNDARY", raising=False)
-        calls = aws_calls.recording(mp)
-        story = Life(tmp_path_factory.mktemp("ci-app"), sandbox, calls)
-        _write_app(story.root)
-        story.live()
-        yield story
+        calls, lives = aws_calls.recording(mp), {}
+
+        def life(target):
+            if target not in lives:
+                story = Life(tmp_path_factory.mktemp("ci-app-" + target), sandbox, calls, target)
+                _write_app(story.root)
+                lives[target] = story
+                story.live()
+            return lives[target]
+        yield life
+
+
+@pytest.fixture(scope="module", params=TARGETS)
+def life(request, life_of):
+    return life_of(request.param)
 
 
 def requests_of(calls):
@@ -188,8 +238,16 @@ def refused(policies, requests, boundary=None):
 
 # --- what gg does is allowed ------------------------------------------------------------------
 
-def test_the_plan_role_allows_every_call_of_gg_plan(life):
-    assert refused([PLAN], requests_of(life.phases["plan"])) == []
+def test_every_call_the_sandbox_served_was_recorded(life):
+    """Nothing gg did escaped the record (a subprocess, a client made before recording, raw HTTP)."""
+    recorded = Counter(c.operation for c in life.all[life.start:life.end])
+    assert life.served and life.served - recorded == Counter()
+
+
+def test_the_plan_role_allows_every_call_of_gg_plan_and_status(life):
+    assert refused([PLAN], life.requests("plan")) == []
+    assert life.phases["status"]
+    assert refused([PLAN], life.requests("status")) == []
 
 
 def test_the_plan_role_allows_no_write():
@@ -200,9 +258,26 @@ def test_the_plan_role_allows_no_write():
 
 
 def test_the_apply_role_allows_every_call_of_apply_deploy_rollout_and_remove(life):
-    for phase in ("apply", "deploy", "rollout", "remove"):
+    for phase in ("apply", "deploy", "status", "remove") + (("rollout",) if life.target == "v1" else ()):
         assert life.phases[phase], phase
-        assert refused(APPLY_ROLE, requests_of(life.phases[phase])) == [], phase
+        assert refused(APPLY_ROLE, life.requests(phase)) == [], phase
+
+
+NEEDED = {
+    "v1": ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole",
+           "iam:PutRolePermissionsBoundary", "iot:CreatePolicyVersion", "iot:DeleteCertificate",
+           "greengrass:CreateGroupVersion", "greengrass:StartBulkDeployment", "greengrass:UntagResource",
+           "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "s3:PutObject"),
+    "v2": ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole",
+           "iam:PutRolePermissionsBoundary", "iot:CreateThingGroup", "iot:AddThingToThingGroup",
+           "iot:CreateRoleAlias", "iot:DeleteRoleAlias",
+           "iot:CreatePolicyVersion", "iot:UntagResource", "iot:DeleteThingGroup", "iot:DeleteCertificate",
+           "greengrassv2:CreateComponentVersion", "greengrassv2:CreateDeployment", "greengrassv2:GetDeployment",
+           "greengrassv2:CancelDeployment", "greengrassv2:DeleteDeployment", "greengrassv2:DeleteComponent",
+           "greengrassv2:DeleteCoreDevice", "greengrassv2:ListEffectiveDeployments",
+           "greengrassv2:ListInstalledComponents", "lambda:PublishVersion", "lambda:UpdateFunctionCode",
+           "s3:PutObject"),
+}
 
 
 def test_the_plans_gg_showed_are_what_was_evaluated(life):
@@ -211,15 +286,15 @@ def test_the_plans_gg_showed_are_what_was_evaluated(life):
     recorded = {c.operation for c in life.calls}
     named = {s.operation for plan in life.plans for s in plan.steps() if not s.is_local}
     assert named <= recorded, sorted(named - recorded)
-    for needed in ("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole",
-                   "iam:PutRolePermissionsBoundary", "iot:CreatePolicyVersion", "iot:DeleteCertificate",
-                   "greengrass:CreateGroupVersion", "greengrass:StartBulkDeployment", "greengrass:UntagResource",
-                   "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "s3:PutObject"):
-        assert needed in recorded, needed
+    assert not [n for n in NEEDED[life.target] if n not in recorded]
+    if life.target == "v2":                    # the role alias passes the token exchange role to IoT's credentials
+        passed = [r for r in life.requests("apply") if r.action == "iam:PassRole"
+                  and r.context.get("iam:PassedToService") == "credentials.iot.amazonaws.com"]
+        assert [r.resource for r in passed] == [aws_calls.Arns(ACCOUNT, REGION).role("gg-%s-tes" % life.group)]
 
 
-def test_the_apply_role_allows_nothing_gg_does_not_do(life):
-    done = {r.action for r in requests_of(life.calls)}
+def test_the_apply_role_allows_nothing_gg_does_not_do(life_of):
+    done = {r.action for target in TARGETS for r in requests_of(life_of(target).calls)}
     extra = sorted(a for a in allowed_actions(PLAN) + allowed_actions(PIPELINE) if a not in done and a not in RARE)
     assert extra == []
     assert not any("*" in a for a in allowed_actions(PLAN) + allowed_actions(PIPELINE))
@@ -239,7 +314,8 @@ def test_rare_actions_are_gg_operations():
         operation = IMPLIED_BY.get(action, action)
         service, name = operation.split(":")
         from botocore import xform_name
-        assert operation in text or xform_name(name) in snake, action
+        v2_operation = "greengrassv2:" + name             # V2's API, authorized under the prefix greengrass
+        assert operation in text or v2_operation in text or xform_name(name) in snake, action
 
 
 # --- and nothing more ---------------------------------------------------------------------------
@@ -291,6 +367,44 @@ def test_gg_roles_are_passed_only_to_the_services_they_are_for(service, expected
     assert decision(APPLY_ROLE, role_request("iam:PassRole", **{"iam:PassedToService": service})) == expected
 
 
+def test_a_role_alias_cannot_hand_devices_another_role():
+    """V2's role alias lets any core with a certificate assume its role: the pipeline can point gg's aliases
+    only at gg's roles (which carry the boundary), make no other alias, and pass no other role to IoT."""
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    alias = "arn:aws:iot:%s:%s:rolealias/%%s" % (REGION, ACCOUNT)
+    for action in ("iot:CreateRoleAlias", "iot:UpdateRoleAlias", "iot:DeleteRoleAlias"):
+        assert decision(APPLY_ROLE, Request(action, alias % "gg-store-1-tes-alias", ctx)) == "allowed", action
+        assert decision(APPLY_ROLE, Request(action, alias % "fleet-admin-alias", ctx)) == "not allowed", action
+    to_iot = {"iam:PassedToService": "credentials.iot.amazonaws.com"}
+    assert decision(APPLY_ROLE, role_request("iam:PassRole", role="gg-store-1-tes", **to_iot)) == "allowed"
+    for role in ("admin", "github-gg-apply", "OrganizationAccountAccessRole"):
+        assert decision(APPLY_ROLE, role_request("iam:PassRole", role=role, **to_iot)) == "not allowed", role
+    policy_arn = "arn:aws:iot:%s:%s:policy/%%s" % (REGION, ACCOUNT)
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "store-1_Core-ggv2-policy", ctx)) == \
+        "allowed"
+    assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "fleet-admin", ctx)) == "not allowed"
+
+
+def test_the_token_exchange_role_can_do_on_the_device_only_what_the_boundary_allows():
+    """What a V2 core's components get through the token exchange role: gg's artifacts and logs, whatever
+    policy the pipeline wrote into the role."""
+    ctx = {"aws:PrincipalAccount": ACCOUNT}
+    anything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    can = [("s3:GetObject", "arn:aws:s3:::gg-artifacts-%s-%s/gg-models/m/1/m.zip" % (ACCOUNT, REGION)),
+           ("s3:GetBucketLocation", "arn:aws:s3:::gg-artifacts-%s-%s" % (ACCOUNT, REGION)),
+           ("logs:PutLogEvents", "arn:aws:logs:%s:%s:log-group:/aws/greengrass/UserComponent/%s/x:log-stream:s"
+            % (REGION, ACCOUNT, REGION))]
+    cannot = [("s3:PutObject", "arn:aws:s3:::gg-artifacts-%s-%s/gg-models/m/1/m.zip" % (ACCOUNT, REGION)),
+              ("s3:GetObject", "arn:aws:s3:::company-secrets/payroll.csv"),
+              ("iot:CreateRoleAlias", "arn:aws:iot:%s:%s:rolealias/x" % (REGION, ACCOUNT)),
+              ("greengrass:CreateComponentVersion", "arn:aws:greengrass:%s:%s:components:x" % (REGION, ACCOUNT)),
+              ("iam:PassRole", "arn:aws:iam::%s:role/admin" % ACCOUNT)]
+    for action, resource in can:
+        assert decision([anything], Request(action, resource, ctx), boundary=LIMIT) == "allowed", action
+    for action, resource in cannot:
+        assert decision([anything], Request(action, resource, ctx), boundary=LIMIT) == "not allowed", action
+
+
 def test_whatever_the_pipeline_writes_into_a_gg_role_stays_within_the_boundary():
     """PutRolePolicy is allowed with any document, but a role's permissions are its policy AND the
     boundary: even "*" on "*" leaves only what the boundary allows."""
@@ -310,7 +424,13 @@ def test_every_role_gg_made_is_within_the_boundary(life):
     the boundary takes away."""
     roles = {c.params["RoleName"]: c.params["PolicyDocument"] for c in life.calls
              if c.operation == "iam:PutRolePolicy"}
-    assert {"gg-fn-%s-camera" % life.group, "gg-%s-group-role" % life.group, "gg-bulk-deploy"} <= set(roles)
+    made = {"v1": ("gg-fn-%s-camera", "gg-%s-group-role", "gg-bulk-deploy"),
+            "v2": ("gg-fn-%s-camera", "gg-%s-tes")}[life.target]      # V2: the token exchange role, on the device
+    assert {name.replace("%s", life.group) for name in made} <= set(roles)
+    if life.target == "v2":              # its last policy: artifacts, and logs (the change added a CloudWatch logger)
+        tes = roles["gg-%s-tes" % life.group]
+        actions = {a for st in json.loads(tes)["Statement"] for a in st["Action"]}
+        assert "s3:GetObject" in actions and "logs:PutLogEvents" in actions, actions
     for name, document in roles.items():
         document = json.loads(document) if isinstance(document, str) else document
         for statement in document["Statement"]:
@@ -325,7 +445,8 @@ def test_every_role_gg_made_is_within_the_boundary(life):
 
 def test_no_iot_star_on_star_and_iot_writes_are_scoped():
     without_resource_types = {"iot:CreateCertificateFromCsr", "iot:DescribeEndpoint", "iot:ListCertificates",
-                              "iot:ListAttachedPolicies"}
+                              "iot:ListAttachedPolicies", "iot:ListPolicies", "iot:ListRoleAliases",
+                              "iot:ListThingGroups", "iot:ListThings"}
     for document in (PLAN, PIPELINE, LIMIT):
         for statement in document["Statement"]:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -338,6 +459,23 @@ def test_no_iot_star_on_star_and_iot_writes_are_scoped():
         "allowed"
     assert decision(APPLY_ROLE, Request("iot:CreatePolicyVersion", policy_arn % "fleet-admin", ctx)) == "not allowed"
     assert decision(APPLY_ROLE, Request("iot:CreateKeysAndCertificate", "*", ctx)) == "not allowed"
+
+
+def test_greengrass_v2_actions_are_on_star_only_where_they_have_no_resource_type():
+    """V2's own actions (those V1's API does not share) are scoped to components, versions, core devices or
+    deployments of the account; `*` only for those the Service Authorization Reference gives no resource."""
+    import botocore.session
+    session = botocore.session.get_session()
+    v2_only = set(session.get_service_model("greengrassv2").operation_names) - \
+        set(session.get_service_model("greengrass").operation_names)
+    without_resource_types = {"ListComponents", "ListCoreDevices"}
+    on_star = {a.split(":")[1] for document in (PLAN, PIPELINE) for statement in document["Statement"]
+               if statement["Resource"] == "*" for a in statement["Action"] if a.startswith("greengrass:")}
+    scoped = {a.split(":")[1] for document in (PLAN, PIPELINE) for statement in document["Statement"]
+              if statement["Resource"] != "*" for a in statement["Action"] if a.startswith("greengrass:")}
+    assert on_star & v2_only == without_resource_types
+    assert {"CreateComponentVersion", "DeleteComponent", "DescribeComponent", "GetDeployment", "DeleteDeployment",
+            "CancelDeployment", "DeleteCoreDevice", "ListInstalledComponents"} <= scoped & v2_only
 
 
 # --- who may use the roles --------------------------------------------------------------------
