@@ -58,14 +58,15 @@ class Listing:
 
 
 def read_roles(ctx) -> Dict[str, ActualRole]:
-    """Every IAM role with its trust, inline policies and tags, in pages of the account's details."""
+    """Every IAM role with its trust, inline policies, tags and boundary, in pages of the account's details."""
     out = {}
     for role in paginate(ctx, "iam:GetAccountAuthorizationDetails", "RoleDetailList", Filter=["Role"]):
         inline = {p["PolicyName"]: policy_document(p.get("PolicyDocument")) for p in role.get("RolePolicyList") or []}
         name = role["RoleName"]
         out[name] = ActualRole(name, role["Arn"], policy_document(role.get("AssumeRolePolicyDocument")),
                                inline.get(name + "-policy"), names.tag_map(role.get("Tags")), sorted(inline),
-                               [p["PolicyArn"] for p in role.get("AttachedManagedPolicies") or []])
+                               [p["PolicyArn"] for p in role.get("AttachedManagedPolicies") or []],
+                               boundary=(role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn"))
     return out
 
 

@@ -23,6 +23,8 @@ def test_every_v2_role_gets_the_boundary_and_the_plan_shows_it(v2_project, aws_e
     assert creates == {r: BOUNDARY for r in roles_of(v2_project)}
     assert v2_project.gg("apply", "--permissions-boundary", BOUNDARY)[0] == 0
     assert [boundary_of(aws_env, r) for r in roles_of(v2_project)] == [BOUNDARY, BOUNDARY]
+    code, text = v2_project.gg("plan", "--permissions-boundary", BOUNDARY, "--detailed-exitcode")
+    assert code == 0 and "No changes." in text, text          # the boundary read back: nothing to put again
 
 
 def test_a_missing_s3_model_source_fails_the_v2_plan_at_its_line(v2_project, aws_env):
