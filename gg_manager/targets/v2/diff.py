@@ -12,7 +12,6 @@ from gg_manager.plan import operations
 from gg_manager.plan.model import Change, Plan, Text
 from gg_manager.resources import names as gg_names
 from gg_manager.resources.artifacts import MANAGED_OBJECT_TAGGING, bucket_changes
-from gg_manager.resources.compare import describe
 from gg_manager.resources.iam import role_changes
 from gg_manager.resources.iot import certificate_changes, policy_change, thing_change
 from gg_manager.resources.lambda_fn import create_function_change, update_function_change
@@ -141,8 +140,7 @@ class GroupDiff:
         tags = self.a.tags or {}
         if tags == self.d.tags:
             return
-        change = Change("update", "thing group", name, fields=describe({"tags": tags}, {"tags": self.d.tags}),
-                        before={"tags": tags}, after={"tags": self.d.tags})
+        change = Change("update", "thing group", name, before={"tags": tags}, after={"tags": self.d.tags})
         gone = sorted(set(tags) - set(self.d.tags))
         if gone:
             change.add("iot:UntagResource", {"resourceArn": arn, "tagKeys": gone})
