@@ -44,7 +44,7 @@ class DesiredCoreDevice:
 @dataclass
 class ActualPolicy:
     document: Optional[dict]
-    targets: List[str] = field(default_factory=list)
+    targets: List[str] = field(default_factory=list)   # what it is attached to (read through a certificate: that one)
     versions: Optional[List[dict]] = None      # read only when a new version is needed
 
 
@@ -164,11 +164,24 @@ def discover_policy(ctx, name, versions=False) -> Optional[ActualPolicy]:
     return actual
 
 
+def attached_policy(ctx, name, certificate) -> Optional[ActualPolicy]:
+    """The policy `name` as the certificate carries it, from one GetEffectivePolicies (the policies
+    attached to a certificate, with their documents): None when it is not attached to it."""
+    answer = missing(read, ctx, "iot:GetEffectivePolicies", principal=certificate) or {}
+    for policy in answer.get("effectivePolicies") or []:
+        if policy.get("policyName") == name:
+            return ActualPolicy(policy_document(policy.get("policyDocument")), [certificate])
+    return None
+
+
 def discover_core_device(ctx, device: DesiredCoreDevice, wanted_policy, index) -> ActualCoreDevice:
-    """`wanted_policy`: the policy as it should read now (None when it cannot be known yet)."""
+    """`wanted_policy`: the policy as it should read now (None when it cannot be known yet). The
+    policy is read through the thing's certificate (one call: attached, and its document); only
+    when it is not attached there, by its name and targets."""
     listed = missing(read, ctx, "iot:ListThingPrincipals", thingName=device.thing)
     actual = ActualCoreDevice(listed is not None, sorted((listed or {}).get("principals", [])))
-    actual.policy = discover_policy(ctx, device.policy_name)
+    actual.policy = (attached_policy(ctx, device.policy_name, actual.certificate) if actual.certificate else None) \
+        or discover_policy(ctx, device.policy_name)
     if actual.policy and not (wanted_policy and same_policy(actual.policy.document, wanted_policy)):
         actual.policy.versions = read(ctx, "iot:ListPolicyVersions",
                                       policyName=device.policy_name).get("policyVersions", [])

@@ -77,9 +77,11 @@ def test_a_fleet_apply_reads_each_group_once_and_locks_in_one_transaction(new_pr
     code, out = project.gg("apply")
     assert code == 0, out
     calls = aws_env.calls()
-    for op in ("greengrass:ListTagsForResource", "greengrass:GetAssociatedRole", "iot:GetPolicy",
-               "iot:ListThingPrincipals", "iot:ListTargetsForPolicy"):
+    for op in ("greengrass:ListTagsForResource", "greengrass:GetAssociatedRole", "iot:ListThingPrincipals",
+               "iot:GetEffectivePolicies"):
         assert calls.get(op) == 4, (op, calls)
+    # the core's policy is read through its certificate: attached, and its document, in one call
+    assert not calls.get("iot:GetPolicy") and not calls.get("iot:ListTargetsForPolicy"), calls
     assert calls.get("greengrass:GetFunctionDefinitionVersion") == 1      # one content, read once
     assert calls.get("greengrass:CreateFunctionDefinitionVersion") == 4
     assert calls.get("greengrass:CreateGroupVersion") == 4

@@ -6,9 +6,11 @@ def install(knobs, lock, account_of, default_region, publish=None):
     """Patch moto's IoT and set up the added IoT services; returns their plugin."""
     from ..endpoints import Plugin
     from ..restjson import RestJsonService, scope_of
-    from . import certificates, credentials, endpoints, job_notify, jobs, jobs_control, jobs_data, tags
+    from . import (certificates, credentials, effective_policies, endpoints, job_notify, jobs, jobs_control, jobs_data,
+                   tags)
 
     certificates.install()
+    effective_policies.install()
     endpoints.install()
     jobs_control.install()
     tags.install()
