@@ -74,9 +74,18 @@ class App:
         if args[0] == "create":
             self.created = True
         yes = ["--yes"] if args[0] in ("apply", "create", "update") else []
-        proc = subprocess.run(gg_command() + list(args) + yes + self.vars, cwd=self.folder, env=self.env,
+        return self.run(gg_command() + list(args) + yes + self.vars, timeout=timeout)
+
+    def run(self, command, timeout=240):
+        """COMMAND in the app folder with the sandbox's environment: (exit code, stdout + stderr)."""
+        proc = subprocess.run(command, cwd=self.folder, env=self.env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
         return proc.returncode, proc.stdout
+
+    def set_var(self, key, value):
+        """--var KEY=VALUE from now on, instead of the value it had."""
+        at = self.vars.index(next(v for v in self.vars if v.startswith(key + "=")))
+        self.vars[at] = "%s=%s" % (key, value)
 
     def gg_ok(self, *args, timeout=240):
         code, output = self.gg(*args, timeout=timeout)

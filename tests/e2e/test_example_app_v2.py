@@ -4,6 +4,8 @@ MQTT messages, and the device's state through plain boto3 (greengrassv2, iot job
 import os
 import re
 
+from gg_manager.demo import train
+from gg_manager.demo.processes import gg_command
 from tests.e2e.conftest import CLIP_LABELS
 from tests.e2e.test_example_app import BROKEN, request_prediction
 
@@ -91,5 +93,50 @@ def test_a_v2_revision_whose_lambda_fails_to_import_fails_and_rolls_back_to_lamb
 
     after = request_prediction(app, mqtt)           # ... and answers
     assert after["model"]["sha256"] == before["model"]["sha256"]
+    assert after["top"][0]["label"] == CLIP_LABELS[after["source_frame"]], after
+    assert core.proc.poll() is None, core.output()
+
+
+def push_model(app, folder, name):
+    """`gg model push FOLDER --name NAME` as a user runs it in the app folder: the `Source:` it prints."""
+    code, output = app.run(gg_command() + ["model", "push", folder, "--name", name])
+    assert code == 0, output
+    sources = [line.split("Source: ", 1)[1].strip() for line in output.splitlines() if "Source: " in line]
+    assert len(sources) == 1 and sources[0].startswith("s3://"), output
+    return sources[0]
+
+
+def test_a_retrained_model_pushed_applied_and_rolled_out_is_the_one_served(app_v2, core, mqtt, tmp_path):
+    app = app_v2
+    app.gg_ok("create")
+    core.start(app)
+    mqtt.subscribe(app.topic("predictions"))
+    deploy(app, core)
+    before = request_prediction(app, mqtt)["model"]
+    first_version = installed(app)["gg.model.classifier"]["componentVersion"]
+
+    retrained = train.train(str(tmp_path / "boxes-v2"), samples=600, epochs=3, seed=11)
+    assert retrained.validation_accuracy >= 0.9
+    app.set_var("model_source", push_model(app, retrained.folder, "classifier"))
+    plan = app.gg_ok("apply", "--no-deploy")
+    assert "Deploy needed" in plan, plan
+    assert effective(app)["coreDeviceExecutionStatus"] == "SUCCEEDED"   # the device still runs the first revision
+    assert installed(app)["gg.model.classifier"]["componentVersion"] == first_version
+    assert request_prediction(app, mqtt)["model"]["sha256"] == before["sha256"]
+
+    output = app.gg_ok("rollout", "--poll-interval", "0.5", "--timeout", "120")
+    assert "Rollout complete: 1 group succeeded" in output, output
+    assert effective(app)["coreDeviceExecutionStatus"] == "SUCCEEDED"
+    model = installed(app)["gg.model.classifier"]
+    assert model["componentVersion"] != first_version, model
+    assert model["lifecycleState"] == "FINISHED", model
+
+    after = request_prediction(app, mqtt)
+    assert after["model"]["sha256"] != before["sha256"], (before, after["model"])
+    assert (before["epoch"], after["model"]["epoch"]) == (4, 3)
+    # served from the new model component version's artifact on the device
+    assert after["model"]["path"].startswith(os.path.join(
+        core.work_dir, "packages", "artifacts-unarchived", "gg.model.classifier", model["componentVersion"]) + os.sep), \
+        after["model"]
     assert after["top"][0]["label"] == CLIP_LABELS[after["source_frame"]], after
     assert core.proc.poll() is None, core.output()

@@ -3,7 +3,9 @@ new revision carries a new model component version whose artifact is the retrain
 plain boto3 against the sandbox (its stand-in core takes the deployment and reports what it runs).
 
 The served model's identity on a running core is checked by the local V2 core's own tests
-(tests/core/v2/test_bundled_lambdas.py: a new model component version changes the served model).
+(tests/core/v2/test_bundled_lambdas.py: a new model component version changes the served model) and, for
+this same loop on the example app, end to end by
+tests/e2e/test_example_app_v2.py::test_a_retrained_model_pushed_applied_and_rolled_out_is_the_one_served.
 """
 import io
 import json
