@@ -7,6 +7,7 @@ Before: one workflow-wide permission set (the apply job could write PR comments)
 planned again instead of applying the plan that was reviewed, the comment ignored GitHub's 65,536
 characters, the install line followed a branch.
 """
+import contextlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -171,8 +173,11 @@ class Job:
         self.output, self.comments = "", []
 
     def run(self):
-        env = self.r.environment(self.job)
+        """True when every step passed; after a failed step only `if: always()` steps run, as on GitHub."""
+        env, failed = self.r.environment(self.job), False
         for step in self.job["steps"]:
+            if failed and step.get("if") != "always()":
+                continue
             if "if" in step and not self.r.condition(step["if"]):
                 continue
             if "uses" in step:
@@ -180,8 +185,8 @@ class Job:
             elif "pip install" in step["run"]:
                 continue                                 # the pinned install: checked above, gg is here
             elif not self.bash(step, env):
-                return False
-        return True
+                failed = True
+        return not failed
 
     def bash(self, step, env):
         step_env = dict(env, **{k: self.r.resolve(v, env) for k, v in (step.get("env") or {}).items()})
@@ -337,6 +342,48 @@ def test_pull_request_then_merge_applies_the_reviewed_plan_and_rolls_it_out(ci, 
     if target == "v2":                                               # the deployment the rollout reports is AWS's
         assert report["waves"][0]["deployments"] == {ci.group: deployed[0]["id"]}
     assert sorted(os.listdir(ci.github.artifact("gg-rollout"))) == ["rollout.json"]
+
+
+@contextlib.contextmanager
+def failing_core(sandbox, thing, cause="exit code 1"):
+    """The core device fails every deployment it is sent (its job executions FAILED, as a nucleus reports)."""
+    jobs, stop = sandbox.boto3_client("iot-jobs-data"), threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            pending = jobs.get_pending_job_executions(thingName=thing)
+            for job in pending.get("queuedJobs", []) + pending.get("inProgressJobs", []):
+                jobs.update_job_execution(jobId=job["jobId"], thingName=thing, status="FAILED", statusDetails={
+                    "detailed-deployment-status": "FAILED_ROLLBACK_COMPLETE", "deployment-failure-cause": cause})
+            stop.wait(0.1)
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_a_rollout_that_halts_fails_the_merge_job_and_its_report_is_kept(ci, sandbox):
+    pr = Job(ci, "plan")
+    assert pr.run(), pr.output
+    os.remove(ci.root / "plan.json")
+    with failing_core(sandbox, ci.group + "_Core"):
+        merge = Job(ci, "apply")
+        assert not merge.run()
+    assert "Apply complete." in merge.output                          # the apply went through; the rollout halted
+    assert "::error::the rollout of pull request #7 halted or failed" in merge.output
+    report = json.loads(open(os.path.join(ci.github.artifact("gg-rollout"), "rollout.json")).read())   # kept although it failed
+    assert report["halted"] and not report["ok"] and report["failed_count"] == 1, report
+    assert report["waves"][0]["failed"][0]["group"] == ci.group
+    assert "exit code 1" in json.dumps(report["waves"][0]["failed"])
+    iot, v2 = sandbox.boto3_client("iot"), sandbox.boto3_client("greengrassv2")     # AWS: the one deployment
+    arn = iot.describe_thing_group(thingGroupName=ci.group)["thingGroupArn"]          # failed on the core
+    deployment, = v2.list_deployments(targetArn=arn, historyFilter="ALL")["deployments"]
+    job = v2.get_deployment(deploymentId=deployment["deploymentId"])["iotJobId"]
+    execution = iot.describe_job_execution(jobId=job, thingName=ci.group + "_Core")["execution"]
+    assert execution["status"] == "FAILED"
 
 
 @pytest.mark.parametrize("moved", ["aws", "code"])
