@@ -7,7 +7,6 @@ Before: one workflow-wide permission set (the apply job could write PR comments)
 planned again instead of applying the plan that was reviewed, the comment ignored GitHub's 65,536
 characters, the install line followed a branch.
 """
-import contextlib
 import json
 import os
 import re
@@ -15,7 +14,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import uuid
 
 import pytest
@@ -23,6 +21,7 @@ import yaml
 
 from gg_manager.cli import parse
 from tests.ci.fake_github import FakeGitHub
+from tests.rollout.v2_fleet import V2Fleet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CI = os.path.join(ROOT, "examples", "ci")
@@ -344,32 +343,22 @@ def test_pull_request_then_merge_applies_the_reviewed_plan_and_rolls_it_out(ci, 
     assert sorted(os.listdir(ci.github.artifact("gg-rollout"))) == ["rollout.json"]
 
 
-@contextlib.contextmanager
-def failing_core(sandbox, thing, cause="exit code 1"):
-    """The core device fails every deployment it is sent (its job executions FAILED, as a nucleus reports)."""
-    jobs, stop = sandbox.boto3_client("iot-jobs-data"), threading.Event()
+class ExampleCore(V2Fleet):
+    """The example app's one core device, played by the V2 rollout tests' device side (`devices(fail=...)`)."""
 
-    def serve():
-        while not stop.is_set():
-            pending = jobs.get_pending_job_executions(thingName=thing)
-            for job in pending.get("queuedJobs", []) + pending.get("inProgressJobs", []):
-                jobs.update_job_execution(jobId=job["jobId"], thingName=thing, status="FAILED", statusDetails={
-                    "detailed-deployment-status": "FAILED_ROLLBACK_COMPLETE", "deployment-failure-cause": cause})
-            stop.wait(0.1)
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(10)
+    def __init__(self, sandbox, group):
+        super().__init__(None, group, sandbox, None, size=0)
+        self.names = [group]
+
+    def core(self, name):
+        return name + "_Core"
 
 
 def test_a_rollout_that_halts_fails_the_merge_job_and_its_report_is_kept(ci, sandbox):
     pr = Job(ci, "plan")
     assert pr.run(), pr.output
     os.remove(ci.root / "plan.json")
-    with failing_core(sandbox, ci.group + "_Core"):
+    with ExampleCore(sandbox, ci.group).devices(fail={ci.group + "_Core": "exit code 1"}):
         merge = Job(ci, "apply")
         assert not merge.run()
     assert "Apply complete." in merge.output                          # the apply went through; the rollout halted
@@ -378,12 +367,8 @@ def test_a_rollout_that_halts_fails_the_merge_job_and_its_report_is_kept(ci, san
     assert report["halted"] and not report["ok"] and report["failed_count"] == 1, report
     assert report["waves"][0]["failed"][0]["group"] == ci.group
     assert "exit code 1" in json.dumps(report["waves"][0]["failed"])
-    iot, v2 = sandbox.boto3_client("iot"), sandbox.boto3_client("greengrassv2")     # AWS: the one deployment
-    arn = iot.describe_thing_group(thingGroupName=ci.group)["thingGroupArn"]          # failed on the core
-    deployment, = v2.list_deployments(targetArn=arn, historyFilter="ALL")["deployments"]
-    job = v2.get_deployment(deploymentId=deployment["deploymentId"])["iotJobId"]
-    execution = iot.describe_job_execution(jobId=job, thingName=ci.group + "_Core")["execution"]
-    assert execution["status"] == "FAILED"
+    deployed = group_deployments(sandbox, "v2", ci.group)              # AWS: the one deployment failed on the core
+    assert [d["status"] for d in deployed] == ["FAILED"], deployed
 
 
 @pytest.mark.parametrize("moved", ["aws", "code"])
