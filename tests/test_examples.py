@@ -21,6 +21,7 @@ import yaml
 
 from gg_manager.cli import parse
 from tests.ci.fake_github import FakeGitHub
+from tests.rollout.v2_fleet import V2Fleet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CI = os.path.join(ROOT, "examples", "ci")
@@ -83,7 +84,7 @@ def test_every_action_is_pinned_to_a_commit():
 def gg_command_lines():
     """Every gg command line of the workflow's `run:` blocks (also inside `if ! gg ...; then`)."""
     for _, run in run_blocks():
-        for line in run.splitlines():
+        for line in run.replace("\\\n", " ").splitlines():        # a command continued with `\` is one line
             found = re.search(r"(?:^|[!;&|(]\s*)(gg [^;|>]*)", line.strip())
             if found:
                 yield found.group(1).strip()
@@ -128,11 +129,30 @@ def test_no_expression_is_pasted_into_a_shell_script():
 def test_the_merge_job_applies_the_saved_plan_and_never_plans():
     apply_runs = "\n".join(s.get("run", "") for s in steps("apply"))
     assert "gg plan" not in apply_runs
-    assert re.search(r"gg apply reviewed/plan\.json .*--yes", apply_runs)
+    assert re.search(r"gg apply reviewed/plan\.json .*--no-deploy --yes", apply_runs)
     upload = next(s for s in steps("plan") if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "gg-plan" and upload["with"]["path"].split() == ["plan.json", "plan.md"]
     assert "--name gg-plan" in apply_runs and "--status success" in apply_runs
     assert "--event pull_request" in apply_runs
+
+
+def test_the_merge_job_rolls_the_reviewed_plan_out_in_waves_on_either_target():
+    """V2: the plan and the apply leave the revisions to the rollout (a saved --no-deploy plan is applied
+    with --no-deploy, or gg sees another plan); the rollout runs on both targets and its report is kept."""
+    commands = list(gg_command_lines())
+    plan, = [c for c in commands if c.startswith("gg plan")]
+    apply, = [c for c in commands if c.startswith("gg apply")]
+    rollout, = [c for c in commands if c.startswith("gg rollout")]
+    assert "--no-deploy" in plan.split() and "--no-deploy" in apply.split()
+    assert "--waves 1,10%,50%,100% --max-failures 2% --timeout 1800" in rollout and "--format json" in rollout
+    assert not [c for c in commands if c.startswith(("gg deploy", "gg rollout --rollback"))]
+    for job in workflow()["jobs"].values():
+        assert not [s for s in job["steps"] if "if" in s and s["if"] != "always()"]     # one set of steps
+    names = [s.get("name", "") for s in steps("apply")]
+    assert names.index("Apply exactly the reviewed plan") < [i for i, n in enumerate(names) if "Roll out" in n][0]
+    upload = steps("apply")[-1]
+    assert upload["if"] == "always()" and upload["with"]["name"] == "gg-rollout"
+    assert upload["with"]["path"] == "rollout.json"
 
 
 def test_every_policy_file_the_workflow_names_is_shipped_and_json():
@@ -152,8 +172,11 @@ class Job:
         self.output, self.comments = "", []
 
     def run(self):
-        env = self.r.environment(self.job)
+        """True when every step passed; after a failed step only `if: always()` steps run, as on GitHub."""
+        env, failed = self.r.environment(self.job), False
         for step in self.job["steps"]:
+            if failed and step.get("if") != "always()":
+                continue
             if "if" in step and not self.r.condition(step["if"]):
                 continue
             if "uses" in step:
@@ -161,8 +184,8 @@ class Job:
             elif "pip install" in step["run"]:
                 continue                                 # the pinned install: checked above, gg is here
             elif not self.bash(step, env):
-                return False
-        return True
+                failed = True
+        return not failed
 
     def bash(self, step, env):
         step_env = dict(env, **{k: self.r.resolve(v, env) for k, v in (step.get("env") or {}).items()})
@@ -259,8 +282,28 @@ def group_exists(sandbox, name):
                                                          "thingGroups"))
 
 
+def group_deployments(sandbox, target, name):
+    """What AWS says the group runs: V2, its thing group's deployments; V1, its group's deployments."""
+    if target == "v1":
+        gg = sandbox.boto3_client("greengrass")
+        group = next(g for g in gg.list_groups()["Groups"] if g["Name"] == name)
+        return [{"status": gg.get_deployment_status(GroupId=group["Id"], DeploymentId=d["DeploymentId"])[
+            "DeploymentStatus"], "version": d["GroupArn"].rsplit("/", 1)[-1]}
+            for d in gg.list_deployments(GroupId=group["Id"])["Deployments"]]
+    iot, v2 = sandbox.boto3_client("iot"), sandbox.boto3_client("greengrassv2")       # (a thing group's stays ACTIVE)
+    arn = iot.describe_thing_group(thingGroupName=name)["thingGroupArn"]
+    ran = {e["deploymentId"]: e["coreDeviceExecutionStatus"] for e in v2.list_effective_deployments(
+        coreDeviceThingName=name + "_Core")["effectiveDeployments"]}
+    return [{"status": ran.get(d["deploymentId"]), "revision": d["revisionId"], "id": d["deploymentId"]}
+            for d in v2.list_deployments(targetArn=arn, historyFilter="ALL")["deployments"]]
+
+
 @pytest.mark.skipif(NODE is None, reason="the comment step is JavaScript (actions/github-script): needs node")
-def test_pull_request_then_merge_applies_exactly_the_reviewed_plan(ci, sandbox):
+@pytest.mark.parametrize("target", ["v2", "v1"])
+def test_pull_request_then_merge_applies_the_reviewed_plan_and_rolls_it_out(ci, sandbox, target):
+    if target == "v1":                               # the spec says the target; the workflow's steps are the same
+        spec = ci.root / "greengrass.yaml"
+        spec.write_text(spec.read_text().replace("\nGroup:\n", "\nTarget: v1\nGroup:\n", 1))
     pr = Job(ci, "plan")
     assert pr.run(), pr.output
     assert "valid (1 group" in pr.output and "saved plan to plan.json" in pr.output
@@ -268,13 +311,15 @@ def test_pull_request_then_merge_applies_exactly_the_reviewed_plan(ci, sandbox):
     (kind, comment), = pr.comments
     assert kind == "create" and comment["issue_number"] == 7
     assert comment["body"] == "<!-- gg-plan -->\n" + (ci.root / "plan.md").read_text()
-    assert "+ iam role               gg-%s-tes" % ci.group in comment["body"]          # the token exchange role
-    assert "! deployment " in comment["body"]                        # on V2 the revision is part of the plan
     assert "+     permissions boundary: %s" % BOUNDARY in comment["body"]
-    assert not group_exists(sandbox, ci.group)                       # the plan job changed nothing
+    assert "Deploy needed: %s.**" % ci.group in comment["body"]    # the groups the merge's rollout deploys
+    assert "! deployment " not in comment["body"]                  # V2: no revision is made by the apply
+    if target == "v2":
+        assert "+ iam role               gg-%s-tes" % ci.group in comment["body"]      # the token exchange role
+        assert not group_exists(sandbox, ci.group)                   # the plan job changed nothing
 
     os.remove(ci.root / "plan.json")                                 # the merge job starts from a clean checkout
-    sandbox.set_auto_complete(0)
+    sandbox.set_auto_complete(0)                                     # the core takes what is deployed to it
     try:
         merge = Job(ci, "apply")
         ok = merge.run()
@@ -284,15 +329,46 @@ def test_pull_request_then_merge_applies_exactly_the_reviewed_plan(ci, sandbox):
     assert "the plan of pull request #7 (run 4242, commit %s)" % ci.github.head_sha in merge.output
     assert ci.github.asked("run list", "--event pull_request", "--commit " + ci.github.head_sha, "--status success")
     assert "Apply complete." in merge.output
-    assert group_exists(sandbox, ci.group)
     iam = sandbox.boto3_client("iam")
-    for role in ("gg-%s-tes" % ci.group, "gg-fn-%s-inference" % ci.group):
+    for role in ("gg-fn-%s-inference" % ci.group,) + (("gg-%s-tes" % ci.group,) if target == "v2" else ()):
         found = iam.get_role(RoleName=role)["Role"]
         assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY, role
-    report = json.loads((ci.root / "deploy.json").read_text())
-    assert report["ok"] and [d["status"] for d in report["deployments"]] == ["SUCCEEDED"]
-    assert not (ci.root / "rollout.json").exists()                    # the rollout step is V1's
-    assert sorted(os.listdir(ci.github.artifact("deploy-report"))) == ["deploy.json"]
+    deployed = group_deployments(sandbox, target, ci.group)          # one deployment, the rollout's: the core ran it
+    assert [d["status"] for d in deployed] == ["SUCCEEDED" if target == "v2" else "Success"], deployed
+    report = json.loads((ci.root / "rollout.json").read_text())
+    assert report["ok"] and not report["halted"] and (report["succeeded_count"], report["failed_count"]) == (1, 0)
+    assert [(w["groups"], w["succeeded"]) for w in report["waves"]] == [([ci.group], [ci.group])], report
+    if target == "v2":                                               # the deployment the rollout reports is AWS's
+        assert report["waves"][0]["deployments"] == {ci.group: deployed[0]["id"]}
+    assert sorted(os.listdir(ci.github.artifact("gg-rollout"))) == ["rollout.json"]
+
+
+class ExampleCore(V2Fleet):
+    """The example app's one core device, played by the V2 rollout tests' device side (`devices(fail=...)`)."""
+
+    def __init__(self, sandbox, group):
+        super().__init__(None, group, sandbox, None, size=0)
+        self.names = [group]
+
+    def core(self, name):
+        return name + "_Core"
+
+
+def test_a_rollout_that_halts_fails_the_merge_job_and_its_report_is_kept(ci, sandbox):
+    pr = Job(ci, "plan")
+    assert pr.run(), pr.output
+    os.remove(ci.root / "plan.json")
+    with ExampleCore(sandbox, ci.group).devices(fail={ci.group + "_Core": "exit code 1"}):
+        merge = Job(ci, "apply")
+        assert not merge.run()
+    assert "Apply complete." in merge.output                          # the apply went through; the rollout halted
+    assert "::error::the rollout of pull request #7 halted or failed" in merge.output
+    report = json.loads(open(os.path.join(ci.github.artifact("gg-rollout"), "rollout.json")).read())   # kept although it failed
+    assert report["halted"] and not report["ok"] and report["failed_count"] == 1, report
+    assert report["waves"][0]["failed"][0]["group"] == ci.group
+    assert "exit code 1" in json.dumps(report["waves"][0]["failed"])
+    deployed = group_deployments(sandbox, "v2", ci.group)              # AWS: the one deployment failed on the core
+    assert [d["status"] for d in deployed] == ["FAILED"], deployed
 
 
 @pytest.mark.parametrize("moved", ["aws", "code"])

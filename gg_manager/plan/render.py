@@ -141,8 +141,8 @@ def _markdown_row(mark, indent, text):
 def render_markdown(plan, sensitive=frozenset()) -> str:
     out = ["### gg %s for %s (%s, account %s)" % (
         "destroy plan" if plan.mode == "destroy" else "plan", code(plan.spec_file), plan.region, plan.account), ""]
-    if plan.empty:
-        out.append("No changes." if plan.mode == "apply" else _empty_text(plan))
+    if plan.empty:       # nothing to change, but a rollout may still have groups to deploy: the comment says so
+        out.append("No changes." if plan.mode == "apply" and not plan.deploy_needed else _empty_text(plan))
     else:
         out.append("**%s**" % summary(plan))
     for group, changes in _sections(plan):

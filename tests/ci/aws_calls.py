@@ -154,6 +154,8 @@ class Arns:
                 return [params[key]]
         if not found and "certificateId" in params:
             found.append(self.of("iot", "cert/" + params["certificateId"]))
+        if not found and "jobId" in params:           # ListJobExecutionsForJob; a job execution is its thing's
+            found.append(self.of("iot", "job/" + params["jobId"]))
         return found or ["*"]
 
 

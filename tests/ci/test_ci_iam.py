@@ -3,7 +3,9 @@
 The example app goes through its life on each target, Greengrass V2 (the default) and V1, against the
 sandbox with every AWS call recorded (and checked against the calls the sandbox says it served, so no call
 escapes the record): plan, apply (with the permissions boundary), a change of code, topic, logger, tag and
-environment, a trust policy changed outside gg, deploy, status, rollout (V1's bulk deployments), remove.
+environment, a trust policy changed outside gg, then what the CI example runs (`gg plan --no-deploy`,
+`gg apply --no-deploy`; on V2 `gg rollout` and `gg rollout --rollback`), deploy, status, V1's rollout
+(bulk deployments), remove.
 Then, for each target:
 - the plan role (plan-iam-policy.json) allows every call of `gg plan` and `gg status`, and no write at all;
 - the apply role (plan-iam-policy.json + pipeline-iam-policy.json) allows every call of every step,
@@ -130,28 +132,35 @@ class Life:
     def spec(self):
         return load_spec(str(self.root / "greengrass.yaml"), dict(self.vars), target=self.target).spec
 
-    def phase(self, name, run):
+    def phase(self, name, run, also=()):
         start = len(self.all)
         result = run()
-        self.phases.setdefault(name, []).extend(range(start, len(self.all)))
+        for each in (name,) + tuple(also):
+            self.phases.setdefault(each, []).extend(range(start, len(self.all)))
         return result
 
     def live(self):
         self.sb.call_log(reset=True)
         ctx = connect(permissions_boundary=BOUNDARY)
-        self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
-        self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
-        self._change()
-        self.phase("outside gg", self._edit_a_role)
-        self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
-        self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
         self.sb.set_auto_complete(0)          # the core takes each deployment (V2: each job execution) at once
         try:
+            self.phase("plan", lambda: workflow.plan(ctx, self.spec()))
+            self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO())).plan)
+            self._change()
+            self.phase("outside gg", self._edit_a_role)
+            # what the CI example does: the pull request's plan and the merge's apply leave V2's revisions out
+            # (--no-deploy; the same on V1), and `gg rollout` deploys them
+            self.phase("plan", lambda: workflow.plan(ctx, self.spec(), hold=True), also=("plan --no-deploy",))
+            self.plans.append(self.phase("apply", lambda: workflow.apply(ctx, self.spec(), out=io.StringIO(),
+                                                                         hold=True), also=("apply --no-deploy",)).plan)
+            if self.target == "v2":
+                self._rollout("rollout")
+                self._rollout("rollback", "--rollback")
             self.phase("deploy", lambda: workflow.deploy(ctx, [self.group], timeout=60, out=io.StringIO(),
                                                          spec=self.spec()))
             self.phase("status", lambda: workflow.status(ctx, self.spec()))
             if self.target == "v1":
-                self._rollout()
+                self._v1_rollout()
             self.plans.append(self.phase("remove", lambda: workflow.destroy(
                 ctx, self.spec(), purge_local=True, everything=True, out=io.StringIO())).plan)
         finally:
@@ -178,7 +187,7 @@ class Life:
         spec.write_text(spec.read_text() + "  - {Component: Lambda, Id: cw, Level: WARN, Type: AWSCloudWatch}\n")
         self.vars["camera_source"] = "/frames/other.avi"
 
-    def _rollout(self):
+    def _v1_rollout(self):
         iam = self.sb.boto3_client("iam")          # the rollout role with another boundary: gg puts its own
 
         def other_boundary():
@@ -187,16 +196,20 @@ class Life:
             except iam.exceptions.NoSuchEntityException:
                 pass
         self.phase("outside gg", other_boundary)
+        self._rollout("rollout")
+
+    def _rollout(self, phase, *extra):
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
-            code = self.phase("rollout", lambda: main([
-                "rollout", "--target", "v1", "--var", "group=" + self.group, "--var", "model_source=./models/boxes",
-                "--var", "camera_source=/frames/other.avi", "--permissions-boundary", BOUNDARY,
-                "--waves", "1,100%", "--timeout", "60", "--poll-interval", "0.2"]))
+            code = self.phase(phase, lambda: main([
+                "rollout", "--target", self.target, "--var", "group=" + self.group,
+                "--var", "model_source=./models/boxes", "--var", "camera_source=/frames/other.avi",
+                "--permissions-boundary", BOUNDARY, "--waves", "1,100%", "--timeout", "60",
+                "--poll-interval", "0.2", *extra]))
         finally:
             os.chdir(cwd)
-        assert code == 0
+        assert code == 0, phase
 
 
 TARGETS = ("v2", "v1")                     # V2 is the example app's default target
@@ -258,9 +271,27 @@ def test_the_plan_role_allows_no_write():
 
 
 def test_the_apply_role_allows_every_call_of_apply_deploy_rollout_and_remove(life):
-    for phase in ("apply", "deploy", "status", "remove") + (("rollout",) if life.target == "v1" else ()):
+    """On V2 too the rollout (the CI merge job's) and its rollback are allowed, call by call."""
+    for phase in ("apply", "deploy", "status", "remove", "rollout") + (("rollback",) if life.target == "v2" else ()):
         assert life.phases[phase], phase
         assert refused(APPLY_ROLE, life.requests(phase)) == [], phase
+
+
+def test_on_v2_the_pipeline_deploys_only_through_the_rollout_and_its_rollback_redeploys(life_of):
+    """The CI example's V2 path, as evaluated above: the pull request's plan and the merge's apply
+    (--no-deploy) make no deployment; the rollout makes the new revision and follows its IoT job; the
+    rollback reads the history and deploys the previous revision again."""
+    life = life_of("v2")
+
+    def operations(phase):
+        return {life.all[i].operation for i in life.phases[phase]}
+    assert life.phases["plan --no-deploy"] and life.phases["apply --no-deploy"]
+    assert not operations("plan --no-deploy") & {"greengrassv2:CreateDeployment", "iot:CreateJob"}
+    assert "greengrassv2:CreateDeployment" not in operations("apply --no-deploy")
+    assert "greengrassv2:CreateComponentVersion" in operations("apply --no-deploy")     # the change was applied
+    assert {"greengrassv2:CreateDeployment", "iot:ListJobExecutionsForJob"} <= operations("rollout")
+    assert {"greengrassv2:ListDeployments", "greengrassv2:ListEffectiveDeployments", "greengrassv2:GetDeployment",
+            "greengrassv2:CreateDeployment"} <= operations("rollback")
 
 
 NEEDED = {

@@ -76,6 +76,17 @@ def test_renderings_show_the_same_steps():
     assert "policyName=p-<1.1 id>," in text
 
 
+def test_every_rendering_names_the_groups_still_to_deploy():
+    """A plan with nothing to change whose groups still need deploying (`gg apply --no-deploy` made a
+    revision a rollout did not deploy yet) says so in the PR comment (markdown) too, not just "No changes"."""
+    plan = Plan("spec.yaml", "123456789012", "us-east-1", groups=["a", "b"])
+    plan.deploy_needed = ["a"]
+    for rendered in (render_text(plan), render_markdown(plan)):
+        assert "Deploy needed: a (`gg rollout` or `gg deploy`)." in rendered, rendered
+    plan.deploy_needed = []
+    assert "Deploy needed" not in render_markdown(plan) and "No changes." in render_markdown(plan)
+
+
 def test_sensitive_values_never_reach_any_rendering_or_saved_plan(tmp_path):
     plan = Plan("s", "a", "r", groups=["g"])
     fn = Change("create", "lambda", "fn", fields=["Variables.TOKEN: s3cr3t-value"])
