@@ -36,5 +36,15 @@ def check_same(saved: dict, plan, path, sensitive=frozenset()):
     if saved.get("fingerprint") != fresh["fingerprint"]:
         raise GGError("AWS changed since %s was made; run `gg plan` again" % path)
     if any(saved.get(k) != fresh[k] for k in COMPARED):
+        if _what(saved, False) == _what(fresh, False) and _what(saved, True) != _what(fresh, True):
+            raise GGError("%s was made %s --no-deploy and this apply runs %s it: nothing was done; apply it "
+                          "as it was planned" % (path, *(("with", "without") if not _what(saved, True) else
+                                                        ("without", "with"))))
         raise GGError("the spec or the code it packages changed since %s was made; "
                       "run `gg plan` again" % path)
+
+
+def _what(data, deploys):
+    """The (action, kind, name, group) of the plan's deployments (deploys=True) or of its other changes."""
+    return [(c["action"], c["kind"], c["name"], c["group"]) for c in data.get("changes") or []
+            if (c["action"] == "deploy") == deploys]

@@ -192,3 +192,18 @@ def test_a_group_locked_by_another_run_is_not_applied(v2_project, aws_env):
     assert v2_project.gg("unlock")[0] == 0
     assert v2_project.gg("apply", "--lock-timeout", "0")[0] == 0
     assert v2_project.plan_json()[0] == 0
+
+
+def test_a_plan_saved_with_no_deploy_is_applied_only_as_it_was_planned(v2_project, aws_env, tmp_path):
+    saved = str(tmp_path / "plan.json")
+    assert v2_project.gg("plan", "--no-deploy", "--out", saved)[0] == 0
+    code, out = v2_project.gg("apply", saved)                       # the reviewed plan held the revisions back
+    assert code == 1 and out.strip().splitlines()[-1] == (
+        "error: %s was made with --no-deploy and this apply runs without it: nothing was done; "
+        "apply it as it was planned" % saved), out
+    groups = aws_env.boto3_client("iot").list_thing_groups()["thingGroups"]
+    assert not [g for g in groups if g["groupName"].startswith(v2_project.prefix)]
+    code, out = v2_project.gg("apply", saved, "--no-deploy")
+    assert code == 0, out
+    deployments = aws_env.boto3_client("greengrassv2").list_deployments()["deployments"]
+    assert not [d for d in deployments if v2_project.prefix in d.get("targetArn", "")]
