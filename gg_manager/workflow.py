@@ -114,6 +114,12 @@ def _held(plan_, hold):
     return plan_.number()
 
 
+def _show(out, text):
+    """Write a plan's text and its newline apart: `text + "\n"` copies it (MBs for a fleet's plan)."""
+    out.write(text)
+    out.write("\n")
+
+
 def check_mode(mode, target, actual):
     """`gg create` refuses groups that exist, `gg update` groups that do not."""
     exists = target.existing(actual)
@@ -139,7 +145,7 @@ def apply(ctx, spec, only=None, deploy=False, saved=None, saved_path="", mode=No
     check_mode(mode, target, planned.actual)
     if saved is not None:
         saved_plans.check_same(saved, planned.plan, saved_path, sensitive)
-    out.write(render_text(planned.plan) + "\n")
+    _show(out, render_text(planned.plan))
     if planned.plan.empty:
         return ApplyResult(planned.plan)
     if confirm is not None and not confirm(planned.plan):
@@ -214,7 +220,7 @@ def destroy(ctx, spec, only=None, purge_local=False, everything=False, confirm=N
     target = target or target_of(spec, only)
     out = redacting(out, sensitive)
     plan_ = destroy_plan(ctx, spec, only, purge_local, everything, target)
-    out.write(render_text(plan_) + "\n")
+    _show(out, render_text(plan_))
     if plan_.empty:
         return DestroyResult(plan_)
     if confirm is not None and not confirm(plan_):

@@ -201,4 +201,17 @@ def read_packed(entry: PackedFile) -> Tuple[bytes, bool]:
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise GGError("%s changed into something not a regular file while packing" % entry.name)
-        return f.read(MAX_UNZIPPED_BYTES + 1), entry.executable
+        return _read_bounded(f, MAX_UNZIPPED_BYTES + 1), entry.executable
+
+
+def _read_bounded(f, limit, chunk=1 << 20):
+    """At most `limit` bytes of `f`, read in chunks: `f.read(limit)` would allocate `limit` bytes
+    (250 MB) first for every file, however small."""
+    parts = []
+    while limit > 0:
+        part = f.read(min(limit, chunk))
+        if not part:
+            break
+        parts.append(part)
+        limit -= len(part)
+    return b"".join(parts)

@@ -64,6 +64,36 @@ def test_describe_endpoint_is_stable_per_type(sandbox):
     assert other.describe_endpoint(endpointType="iot:Data-ATS")["endpointAddress"] != ats
 
 
+def test_thing_groups_listed_with_their_children_and_for_a_thing(sandbox):
+    iot = sandbox.boto3_client("iot", retries=0)
+    top, other = _name("top"), _name("other")
+    child, grandchild = top + "-child", top + "-child-grand"
+    iot.create_thing_group(thingGroupName=top)
+    iot.create_thing_group(thingGroupName=other)
+    iot.create_thing_group(thingGroupName=child, parentGroupName=top)
+    iot.create_thing_group(thingGroupName=grandchild, parentGroupName=child)
+    thing = _name("thing")
+    iot.create_thing(thingName=thing)
+    for group in (grandchild, other):
+        iot.add_thing_to_thing_group(thingGroupName=group, thingName=thing)
+
+    def listed(**params):
+        return [g["groupName"] for g in iot.list_thing_groups(**params)["thingGroups"]]
+
+    every = listed()
+    assert {top, other, child, grandchild} <= set(every)
+    assert every.index(top) < every.index(child) < every.index(grandchild)
+    assert listed(parentGroup=top) == [child, grandchild]
+    assert listed(parentGroup=top, recursive=False) == [child]
+    assert listed(namePrefixFilter=top) == [top, child, grandchild]
+    with pytest.raises(ClientError) as exc:
+        iot.list_thing_groups(parentGroup=_name("absent"))
+    assert error_of(exc)[0] == "ResourceNotFoundException"
+    found = iot.list_thing_groups_for_thing(thingName=thing)["thingGroups"]
+    assert sorted(g["groupName"] for g in found) == sorted([grandchild, other])
+    assert all(g["groupArn"].endswith("thinggroup/" + g["groupName"]) for g in found)
+
+
 def test_plain_iot_job_on_a_group_expands_to_its_things(sandbox):
     iot = sandbox.boto3_client("iot", retries=0)
     group = _name("fleet")

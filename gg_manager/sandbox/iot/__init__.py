@@ -7,13 +7,14 @@ def install(knobs, lock, account_of, default_region, publish=None):
     from ..endpoints import Plugin
     from ..restjson import RestJsonService, scope_of
     from . import (certificates, credentials, effective_policies, endpoints, job_notify, jobs, jobs_control, jobs_data,
-                   tags)
+                   tags, thing_groups)
 
     certificates.install()
     effective_policies.install()
     endpoints.install()
     jobs_control.install()
     tags.install()
+    thing_groups.install()
     if publish is not None:
         jobs.add_listener(job_notify.listener(publish))
     data_plane = RestJsonService("iot-jobs-data", "iot-jobs-data", jobs_data.HANDLERS, knobs, lock, account_of,

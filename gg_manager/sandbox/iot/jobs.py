@@ -6,7 +6,7 @@ one "execution" for the group) and never change a status. Here:
 - a CONTINUOUS job also reaches things added to a target group later, and a
   thing removed from every target group loses its queued execution (REMOVED);
 - the rollout (rollout.py), timeouts and abort criteria (job_limits.py) are
-  applied by `tick`, which every read of jobs runs first, and a background
+  applied by `tick`, which every read of jobs runs first (over the jobs it reads), and a background
   ticker runs once a second, so time-driven changes happen without traffic;
 - a SNAPSHOT job is COMPLETED once every thing it targets has a final status;
 - jobs marked `auto_complete` (V2 deployments) succeed by themselves under
@@ -214,8 +214,11 @@ def executions_for(backend, thing_name):
 
 
 def executions_of_thing(backend, thing_name):
-    """[(job, execution)] of a thing after a tick, oldest queued first."""
-    tick(backend)
+    """[(job, execution)] of a thing after a tick of the jobs that reach it (queued or pending), oldest
+    queued first. Only those: a read of one thing's jobs costs its jobs, not every job of the account."""
+    for job in list(backend.jobs.values()):
+        if isinstance(job, Job) and (thing_name in job.executions or any(n == thing_name for _, n in job.pending)):
+            tick_job(backend, job)
     return executions_for(backend, thing_name)
 
 

@@ -129,12 +129,10 @@ def list_components(ctx, params):
     if scope not in ("PRIVATE", "PUBLIC"):
         raise validation("scope must be PRIVATE or PUBLIC.")
     source = public_components.catalog(ctx.region) if scope == "PUBLIC" else state.of_ctx(ctx).components
-    items = []
-    for name in sorted(source):
-        newest = latest(source[name])
-        if newest is not None:
-            items.append({"arn": newest.component_arn, "componentName": name, "latestVersion": _summary(newest)})
-    found, token = page(items, params)
+    newest = ((name, latest(source[name])) for name in sorted(source))
+    items = [(name, version) for name, version in newest if version is not None]
+    found, token = page(items, params, render=lambda item: {
+        "arn": item[1].component_arn, "componentName": item[0], "latestVersion": _summary(item[1])})
     return {"components": found, "nextToken": token}
 
 

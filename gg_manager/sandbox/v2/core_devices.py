@@ -105,19 +105,16 @@ def summary(device):
             "architecture": device.architecture, "runtime": device.runtime}
 
 
-def _in_group(iot, group_arn, thing_name):
-    return any(name == thing_name for _, name in members(iot, group_arn))
-
-
 def list_core_devices(ctx, params):
     st, iot = state.of_ctx(ctx), state.iot_backend(ctx.account, ctx.region)
     if params.get("status") not in (None, "HEALTHY", "UNHEALTHY"):
         raise validation("status must be HEALTHY or UNHEALTHY.")
     group = params.get("thingGroupArn")
-    items = [summary(d) for d in st.core_devices.values()
+    in_group = None if group is None else {name for _, name in members(iot, group)}
+    items = [d for d in st.core_devices.values()
              if params.get("status") in (None, d.status) and params.get("runtime") in (None, d.runtime)
-             and (group is None or _in_group(iot, group, d.thing_name))]
-    found, token = page(items, params)
+             and (in_group is None or d.thing_name in in_group)]
+    found, token = page(items, params, render=summary)
     return {"coreDevices": found, "nextToken": token}
 
 
@@ -169,10 +166,10 @@ def list_effective_deployments(ctx, params):
     st, iot = state.of_ctx(ctx), state.iot_backend(ctx.account, ctx.region)
     device = find(ctx, params["coreDeviceThingName"])
     by_job = {d.job_id: d for d in st.deployments.values()}
-    items = [_effective(device, by_job[job.job_id], execution)
+    items = [(by_job[job.job_id], execution)
              for job, execution in reversed(jobs.executions_of_thing(iot, device.thing_name))
              if job.job_id in by_job]
-    found, token = page(items, params)
+    found, token = page(items, params, render=lambda pair: _effective(device, *pair))
     return {"effectiveDeployments": found, "nextToken": token}
 
 
@@ -191,9 +188,8 @@ def list_installed_components(ctx, params):
     if topology not in ("ROOT", "ALL"):
         raise validation("topologyFilter must be ALL or ROOT.")
     by_config = {d.configuration_arn: d.deployment_id for d in st.deployments.values()}
-    items = [_installed(device, c, by_config) for c in device.components.values()
-             if topology == "ALL" or c["isRoot"]]
-    found, token = page(items, params)
+    items = [c for c in device.components.values() if topology == "ALL" or c["isRoot"]]
+    found, token = page(items, params, render=lambda c: _installed(device, c, by_config))
     return {"installedComponents": found, "nextToken": token}
 
 

@@ -129,15 +129,21 @@ def describe(ctx, iot, deployment, full=True):
     return res
 
 
+def _ticked(iot, deployment):
+    """The deployment after a tick of its own job (the others are ticked by their own reads and the ticker)."""
+    job = job_of(iot, deployment)
+    if job is not None:
+        jobs.tick_job(iot, job)
+    return deployment
+
+
 def get_deployment(ctx, params):
     iot = state.iot_backend(ctx.account, ctx.region)
-    jobs.tick(iot)
-    return describe(ctx, iot, find(ctx, params["deploymentId"]))
+    return describe(ctx, iot, _ticked(iot, find(ctx, params["deploymentId"])))
 
 
 def list_deployments(ctx, params):
     st, iot = state.of_ctx(ctx), state.iot_backend(ctx.account, ctx.region)
-    jobs.tick(iot)
     history = params.get("historyFilter") or "LATEST_ONLY"
     if history not in ("ALL", "LATEST_ONLY"):
         raise validation("historyFilter must be ALL or LATEST_ONLY.")
@@ -145,7 +151,7 @@ def list_deployments(ctx, params):
              if (history == "ALL" or d.latest)
              and params.get("targetArn") in (None, d.target_arn)
              and params.get("parentTargetArn") in (None, d.parent_target_arn)]
-    found, token = page([describe(ctx, iot, d, full=False) for d in items], params)
+    found, token = page(items, params, render=lambda d: describe(ctx, iot, _ticked(iot, d), full=False))
     return {"deployments": found, "nextToken": token}
 
 

@@ -11,16 +11,16 @@ it: Lambdas and their roles, model objects, the apply record; with --all, once n
 is left in the account, the artifact bucket, the rollout role and the lock table.
 Anything kept is listed with the reason.
 """
-import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import List, Optional
 
 from gg_manager.aws.errors import gone, missing
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.plan import operations
+from gg_manager.plan.digest import state_digest
 from gg_manager.plan.model import Change, Note, Plan
 from gg_manager.plan.operations import paginate, read
 from gg_manager.provision import certs
@@ -63,8 +63,7 @@ class DestroyState:
     shared: SharedRemoval
 
     def fingerprint(self):
-        text = json.dumps(asdict(self), sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return state_digest(self)
 
 
 def discover_for_destroy(ctx, spec, only=None, purge_local=False, everything=False) -> DestroyState:

@@ -8,15 +8,15 @@ what no list says: its tags, its core device and its devices in IoT, its role as
 Definition contents are read only where the apply record cannot prove them, once per
 distinct content in a fleet.
 """
-import hashlib
 import json
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from gg_manager.aws.errors import NOT_FOUND, error_code
 from gg_manager.aws.session import MAX_WORKERS
+from gg_manager.plan.digest import state_digest
 from gg_manager.plan.operations import paginate, read
 from gg_manager.resources import names
 from gg_manager.resources.artifacts import (ActualBucket, check_model_sources, discover_bucket, object_exists,
@@ -83,8 +83,7 @@ class Actual:
 
     def fingerprint(self) -> str:
         """A digest of what discovery read, to refuse a saved plan once AWS moved on."""
-        data = asdict(self)
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        return state_digest(self)
 
 
 @dataclass

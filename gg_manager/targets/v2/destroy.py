@@ -13,17 +13,16 @@ versions, Lambdas and their roles, model ZIPs, the apply record; with --all, onc
 is left, the artifact bucket and the lock table. Every delete finds "already gone" done, so an
 interrupted run is re-run to the end.
 """
-import hashlib
-import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import List, Optional
 
 from gg_manager.aws.errors import missing
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.plan import operations
+from gg_manager.plan.digest import state_digest
 from gg_manager.plan.model import Change, Note, Plan
 from gg_manager.plan.operations import paginate, read
 from gg_manager.provision import certs
@@ -70,7 +69,7 @@ class DestroyState:
     shared: SharedV2Removal
 
     def fingerprint(self):
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True, default=str).encode()).hexdigest()
+        return state_digest(self)
 
 
 def discover_for_destroy(ctx, spec, only=None, purge_local=False, everything=False) -> DestroyState:

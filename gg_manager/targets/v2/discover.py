@@ -7,14 +7,14 @@ component versions, the IoT endpoints); then per group only what no list says (r
 says which three reads those are when gg's apply record vouches for the rest).
 """
 import hashlib
-import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from gg_manager.aws.errors import missing
 from gg_manager.aws.session import MAX_WORKERS
 from gg_manager.errors import GGError
+from gg_manager.plan.digest import state_digest
 from gg_manager.plan.operations import paginate, read
 from gg_manager.resources.artifacts import (SAGEMAKER_NOT_FOUND, ActualBucket, check_model_sources, discover_bucket,
                                             object_exists, read_record)
@@ -74,7 +74,7 @@ class Actual:
     notes: list = field(default_factory=list)
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True, default=str).encode()).hexdigest()
+        return state_digest(self)
 
 
 def discover(ctx, desired, deploy=False, pool_size=MAX_WORKERS) -> Actual:

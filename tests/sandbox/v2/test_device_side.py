@@ -249,3 +249,20 @@ def test_core_device_tags(sandbox, gg2, iot):
     arn = "arn:aws:greengrass:us-east-1:%s:coreDevices:%s" % (ACCOUNT, thing)
     gg2.tag_resource(resourceArn=arn, tags={"site": "store-1"})
     assert gg2.get_core_device(coreDeviceThingName=thing)["tags"] == {"site": "store-1"}
+
+
+def test_core_devices_and_effective_deployments_page_through_boto3_paginators(sandbox, gg2, iot):
+    cores = things(iot, 3)
+    target = group(iot, cores)
+    outside = things(iot, 1)[0]
+    for thing in cores + [outside]:
+        sandbox.report_core_status(thing, _report(thing, []))
+    component_name, version, _ = component(gg2)
+    made = [deploy(gg2, target, {component_name: version})["deploymentId"] for _ in range(3)]
+    listed = [c["coreDeviceThingName"] for p in gg2.get_paginator("list_core_devices").paginate(
+        thingGroupArn=target, PaginationConfig={"PageSize": 2}) for c in p["coreDevices"]]
+    assert sorted(listed) == sorted(cores)
+    pages = list(gg2.get_paginator("list_effective_deployments").paginate(
+        coreDeviceThingName=cores[0], PaginationConfig={"PageSize": 2}))
+    assert [len(p["effectiveDeployments"]) for p in pages] == [2, 1]
+    assert [d["deploymentId"] for p in pages for d in p["effectiveDeployments"]] == made[::-1]
