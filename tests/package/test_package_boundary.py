@@ -172,7 +172,7 @@ def test_show_package_text_lists_sizes_hashes_and_reasons(repo):
     plant_secrets(repo.root)
     code, out, err = repo.spec(".").gg("validate", "--show-package", "g1-fn")
     assert code == 0, err
-    assert "Lambda g1-fn: package . (runtime python3.7)" in out
+    assert "Lambda g1-fn: package . (runtime python3.11)" in out           # the default on V2, the default target
     assert "zip: 3 files," in out
     short = hashlib.sha256(HANDLER.encode()).hexdigest()[:12]
     assert re.search(r"\n  main\.py +%d  %s\n" % (len(HANDLER), short), out), out

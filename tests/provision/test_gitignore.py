@@ -75,20 +75,21 @@ Cores: [{{name: {group}-core, key_path: ./certs, config_path: ./config}}]
 """
 
 
-def test_gg_create_in_a_fresh_repository_leaves_no_key_for_git(sandbox_env, repo, capsys):
+@pytest.mark.parametrize("target, config", [("v2", "certs/{group}-core.config.yaml"), ("v1", "config/config.json")])
+def test_gg_create_in_a_fresh_repository_leaves_no_key_for_git(sandbox_env, repo, capsys, target, config):
     group = sandbox_env.unique_name("gi")
     (repo / "greengrass.yaml").write_text(SPEC.format(group=group))
     (repo / ".gitignore").write_text("*.log\n")
     cwd = os.getcwd()
     os.chdir(repo)
     try:
-        code = main(["create", "--yes", "-f", "greengrass.yaml"])
+        code = main(["create", "--yes", "-f", "greengrass.yaml", "--target", target])
     finally:
         os.chdir(cwd)
     out = capsys.readouterr()
     assert code == 0, out.out + out.err
     assert (repo / "certs" / ("%s-core.key" % group)).exists()
-    assert (repo / "config" / "config.json").exists()
+    assert (repo / config.format(group=group)).exists()
     assert sorted(porcelain(repo)) == ["?? .gitignore", "?? greengrass.yaml"]
     assert (repo / ".gitignore").read_text() == "*.log\n"
 

@@ -59,7 +59,7 @@ def test_a_missing_source_fails_the_plan_at_its_line(project, aws_env, kind):
 
 def test_apply_with_a_missing_source_makes_nothing(project, aws_env):
     _use_source(project, "s3://%s-models/boxes/model.tar.gz" % project.prefix)
-    spec = load_spec(project.spec_path).spec
+    spec = load_spec(project.spec_path, target=project.target).spec
     ctx = connect()
     aws_env.reset_calls()
     with pytest.raises(GGError, match="Models\\[0\\].Source: model source .* does not exist"):
