@@ -88,7 +88,8 @@ def recording(monkeypatch):
         self.events.register("before-parameter-build", before)
         self.events.register("after-call", after)
     monkeypatch.setattr(boto3.session.Session, "__init__", init)
-    return calls
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)    # boto3.client() makes a new (recorded) one, whatever
+    return calls                                            # ran earlier in this process
 
 
 class Arns:
