@@ -21,10 +21,10 @@ from typing import List, Optional
 
 from gg_manager.aws.errors import missing
 from gg_manager.aws.session import MAX_WORKERS
-from gg_manager.plan import operations
 from gg_manager.plan.digest import state_digest
 from gg_manager.plan.model import Change, Note, Plan
 from gg_manager.plan.operations import paginate, read
+from gg_manager.plan.removal import removal_plan
 from gg_manager.provision import certs
 from gg_manager.resources import names as gg_names
 from gg_manager.resources.iam import ActualRole, delete_role_change
@@ -174,17 +174,7 @@ def _local_files(group, spec_dir, certs_dir):
 # --- the plan ------------------------------------------------------------------------------------
 
 def destroy_plan(spec, ctx, state: DestroyState) -> Plan:
-    plan = Plan(spec.file, ctx.account, ctx.region, target="v2", mode="destroy",
-                groups=[g.name for g in state.groups], fingerprint=state.fingerprint())
-    for group in state.groups:
-        for change in group_changes(group):
-            change.group = group.name
-            plan.add(change)
-        plan.notes.extend(group.notes)
-    for change in shared_changes(state.shared):
-        plan.add(change)
-    plan.notes.extend(state.shared.notes)
-    return plan.number(check=operations.check)
+    return removal_plan(spec, ctx, state, "v2", group_changes, shared_changes)
 
 
 def group_changes(found: GroupRemoval):
