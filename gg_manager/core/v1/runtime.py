@@ -18,7 +18,8 @@ from gg_manager.core.artifacts import ArtifactError, Artifacts
 from gg_manager.core.cloud import CloudBridge
 from gg_manager.core.ipc_server import IPCServer, encode_client_context
 from gg_manager.core.paths import ML_KINDS, lambda_environment, map_resources, resource_kind
-from gg_manager.core.router import CLOUD, SHADOW, Router
+from gg_manager.core.router import Router
+from gg_manager.core.services import ShadowAndCloud
 from gg_manager.core.shadow import ShadowStore
 from gg_manager.core.v1.locate import Discovery
 from gg_manager.core.v1.group import pull_group_version
@@ -28,7 +29,7 @@ log = logging.getLogger("gg.core")
 FINAL = ("Success", "Failure")
 
 
-class Core:
+class Core(ShadowAndCloud):
     def __init__(self, config, work_dir, poll_interval=1.0, ready_timeout=120.0, mqtt=True, python=None):
         self.stop_event = threading.Event()
         self.config = config
@@ -270,23 +271,7 @@ class Core:
         if self.cloud:
             self.cloud.publish(subject, payload)
 
-    def _to_shadow(self, source, subject, payload):
-        return self._shadow(subject, payload)
-
-    def _shadow(self, subject, payload):
-        answers = self.shadows.handle(subject or "", payload)
-        for topic, body in answers:
-            self.router.route(SHADOW, topic, body)
-        return answers[0][1] if answers else b'{"code": 400, "message": "not a shadow topic"}'
-
-    def _from_cloud(self, topic, payload):
-        self.router.route(CLOUD, topic, payload)
-
     def _router_service(self, payload, context, invocation_type):
         custom = context.get("custom") or {}
         self.router.route(custom.get("source"), custom.get("subject", ""), payload)
         return b""
-
-    def _shadow_service(self, payload, context, invocation_type):
-        custom = context.get("custom") or {}
-        return self._shadow(custom.get("subject", ""), payload)

@@ -11,13 +11,13 @@ import logging
 import threading
 
 from .routing import LOCAL
-from .shared import (CLOUD, ROUTER_ARN, SHADOW, SHADOW_ARN, IPCServer, Router, ShadowStore,
+from .shared import (ROUTER_ARN, SHADOW_ARN, IPCServer, Router, ShadowAndCloud, ShadowStore,
                      encode_client_context)
 
 log = logging.getLogger("gg.core.v2.lambdas")
 
 
-class LambdaHost:
+class LambdaHost(ShadowAndCloud):
     def __init__(self, shadow_path, cloud_factory=None):
         """cloud_factory(on_message) -> a started-on-start() bridge with set_filters/publish/start/stop."""
         self.ipc = IPCServer(services={ROUTER_ARN: self._router_service, SHADOW_ARN: self._shadow_service},
@@ -125,18 +125,6 @@ class LambdaHost:
         else:
             log.warning("no cloud connection: %s dropped", subject)
 
-    def _to_shadow(self, source, subject, payload):
-        return self._shadow(subject, payload)
-
-    def _shadow(self, subject, payload):
-        answers = self.shadows.handle(subject or "", payload)
-        for topic, body in answers:
-            self.router.route(SHADOW, topic, body)
-        return answers[0][1] if answers else b'{"code": 400, "message": "not a shadow topic"}'
-
-    def _from_cloud(self, topic, payload):
-        self.router.route(CLOUD, topic, payload)
-
     def _router_service(self, payload, context, invocation_type):
         custom = context.get("custom") or {}
         targets = self.router.route(custom.get("source"), custom.get("subject", ""), payload)
@@ -144,7 +132,3 @@ class LambdaHost:
             log.warning("no subscription routes %s from %s (configure aws.greengrass.LegacySubscriptionRouter)",
                         custom.get("subject"), custom.get("source"))
         return b""
-
-    def _shadow_service(self, payload, context, invocation_type):
-        custom = context.get("custom") or {}
-        return self._shadow(custom.get("subject", ""), payload)

@@ -12,4 +12,5 @@ from gg_manager.core.lambdas import (  # noqa: F401
 from gg_manager.core.launcher import lambda_pids  # noqa: F401
 from gg_manager.core.paths import rewrite_value  # noqa: F401
 from gg_manager.core.router import CLOUD, SHADOW, Router, topic_matches  # noqa: F401
+from gg_manager.core.services import ShadowAndCloud  # noqa: F401
 from gg_manager.core.shadow import ShadowStore  # noqa: F401
